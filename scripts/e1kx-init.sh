@@ -67,6 +67,7 @@ fi
 mount -t proc proc "$R/proc"
 mount -t sysfs sysfs "$R/sys"
 mount -t devtmpfs devtmpfs "$R/dev"
+mkdir -p "$R/dev/pts" "$R/dev/shm"
 mount -t devpts -o newinstance,ptmxmode=0666 devpts "$R/dev/pts"
 mount -t tmpfs tmpfs "$R/dev/shm"
 mount -t debugfs debugfs "$R/sys/kernel/debug" 2>/dev/null
