@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+# e1kx: out-of-tree driver for the Intel 82574L.
+#
+#   make            build e1kx.ko
+#   make lint       checkpatch --strict, sparse, W=1 build
+#   make check      install deps, build, run the kselftests in QEMU guests
+#   make demo       boot a guest with an 82574L driven by e1kx
+#   make clean      remove every build product
+
+ifneq ($(KERNELRELEASE),)
+include $(src)/Kbuild
+else
+
+PWD := $(shell pwd)
+HOST_KDIR := /lib/modules/$(shell uname -r)/build
+NEWEST_DEBIAN_KDIR := $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64)))
+KDIR ?= $(if $(wildcard $(HOST_KDIR)/Makefile),$(HOST_KDIR),$(NEWEST_DEBIAN_KDIR))
+
+E1KX_CACHE ?= /var/cache/e1kx
+CHECKPATCH ?= $(E1KX_CACHE)/linux-source-6.1/scripts/checkpatch.pl
+SOURCES := $(wildcard src/*.c include/*.h)
+
+.PHONY: all modules clean lint checkpatch sparse w1 check demo deps
+
+all: modules
+
+modules:
+	@test -n "$(KDIR)" || { echo "no kernel headers: run scripts/install-deps.sh" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+deps:
+	scripts/install-deps.sh
+
+checkpatch:
+	$(CHECKPATCH) --strict --no-tree --quiet --show-types \
+		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f $(SOURCES)
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean >/dev/null
+	$(MAKE) -C $(KDIR) M=$(PWD) C=2 modules 2>&1 | tee .sparse.log
+	@! grep -E 'warning:|error:' .sparse.log
+	@rm -f .sparse.log
+
+w1:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean >/dev/null
+	$(MAKE) -C $(KDIR) M=$(PWD) W=1 modules 2>&1 | tee .w1.log
+	@! grep -E 'warning:|error:' .w1.log
+	@rm -f .w1.log
+
+lint: deps
+	$(MAKE) checkpatch
+	$(MAKE) sparse
+	$(MAKE) w1
+
+check: deps modules
+	python3 scripts/check.py $(if $(TESTS),--tests $(TESTS)) $(if $(KERNEL),--kernel $(KERNEL))
+
+demo: deps modules
+	scripts/demo.sh
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean
+	rm -rf build .sparse.log .w1.log
+
+endif

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * e1kx: MAC reset and register programming.
+ *
+ * The device is never trusted to be in its reset state: QEMU's model keeps
+ * rings, masks and RCTL across CTRL.RST, and silicon may come from another
+ * driver or firmware. Everything the driver relies on is written here.
+ */
+#include <linux/delay.h>
+#include <linux/etherdevice.h>
+#include <linux/iopoll.h>
+
+#include "e1kx.h"
+
+/* 802.3x PAUSE frames go to this reserved multicast address */
+static const u8 e1kx_pause_addr[ETH_ALEN] = {
+	0x01, 0x80, 0xc2, 0x00, 0x00, 0x01
+};
+
+#define E1KX_FC_PAUSE_TIME	0xFFFF
+
+/*
+ * The software ownership flag only sticks when firmware does not hold the
+ * PHY/NVM interface: set it and read it back until it does.
+ */
+int e1kx_hw_swflag_acquire(struct e1kx_priv *priv)
+{
+	unsigned int waited;
+	u32 val;
+
+	for (waited = 0; waited < E1KX_SWFLAG_TIMEOUT_US; waited += 100) {
+		val = e1kx_rd32(priv, E1KX_EXTCNF_CTRL);
+		e1kx_wr32(priv, E1KX_EXTCNF_CTRL, val | E1KX_EXTCNF_CTRL_SWFLAG);
+		if (e1kx_rd32(priv, E1KX_EXTCNF_CTRL) & E1KX_EXTCNF_CTRL_SWFLAG)
+			return 0;
+		usleep_range(100, 200);
+	}
+	dev_err(&priv->pdev->dev, "PHY/NVM ownership flag not granted\n");
+	return -EBUSY;
+}
+
+void e1kx_hw_swflag_release(struct e1kx_priv *priv)
+{
+	e1kx_wr32(priv, E1KX_EXTCNF_CTRL,
+		  e1kx_rd32(priv, E1KX_EXTCNF_CTRL) & ~E1KX_EXTCNF_CTRL_SWFLAG);
+}
+
+/* Stop all DMA and mask every interrupt cause */
+void e1kx_hw_quiesce(struct e1kx_priv *priv)
+{
+	e1kx_wr32(priv, E1KX_IMC, E1KX_INT_ALL);
+	e1kx_wr32(priv, E1KX_RCTL, 0);
+	e1kx_wr32(priv, E1KX_TCTL, E1KX_TCTL_PSP);
+	e1kx_flush(priv);
+	/* let in-flight descriptor fetches and write-backs finish */
+	usleep_range(10000, 12000);
+}
+
+static void e1kx_hw_master_disable(struct e1kx_priv *priv)
+{
+	u32 val;
+
+	e1kx_wr32(priv, E1KX_CTRL,
+		  e1kx_rd32(priv, E1KX_CTRL) | E1KX_CTRL_GIO_MASTER_DISABLE);
+	if (read_poll_timeout(e1kx_rd32, val,
+			      !(val & E1KX_STATUS_GIO_MASTER_EN), 100,
+			      E1KX_MASTER_TIMEOUT_US, false, priv,
+			      E1KX_STATUS))
+		dev_warn(&priv->pdev->dev,
+			 "bus master still active, resetting anyway\n");
+}
+
+/*
+ * Full MAC reset. The PHY is not reset here; it keeps its link so that a
+ * reset during traffic (tx timeout) does not also cost an autonegotiation.
+ */
+int e1kx_hw_reset(struct e1kx_priv *priv)
+{
+	u32 val;
+	int err;
+
+	e1kx_hw_quiesce(priv);
+	e1kx_hw_master_disable(priv);
+
+	/* Keep firmware off the PHY while the MAC resets */
+	err = e1kx_hw_swflag_acquire(priv);
+	e1kx_wr32(priv, E1KX_CTRL, e1kx_rd32(priv, E1KX_CTRL) | E1KX_CTRL_RST);
+	usleep_range(20000, 25000);
+	if (!err)
+		e1kx_hw_swflag_release(priv);
+
+	if (read_poll_timeout(e1kx_rd32, val, val & E1KX_EECD_AUTO_RD, 100,
+			      E1KX_AUTO_RD_TIMEOUT_US, false, priv, E1KX_EECD))
+		dev_warn(&priv->pdev->dev, "NVM auto-read did not complete\n");
+
+	/* Reset may have raised causes; mask and clear them all */
+	e1kx_wr32(priv, E1KX_IMC, E1KX_INT_ALL);
+	e1kx_wr32(priv, E1KX_ICR, E1KX_INT_ALL);
+	e1kx_rd32(priv, E1KX_ICR);
+	return 0;
+}
+
+void e1kx_hw_set_rar(struct e1kx_priv *priv, unsigned int idx, const u8 *addr)
+{
+	u32 lo = 0, hi = 0;
+
+	if (addr) {
+		lo = get_unaligned_le32(addr);
+		hi = FIELD_PREP(E1KX_RAH_ADDR_HI, get_unaligned_le16(addr + 4)) |
+		     E1KX_RAH_AV;
+	}
+	/* Clear AV first so a half-written entry never matches */
+	e1kx_wr32(priv, E1KX_RAH(idx), 0);
+	e1kx_wr32(priv, E1KX_RAL(idx), lo);
+	e1kx_wr32(priv, E1KX_RAH(idx), hi);
+}
+
+static void e1kx_hw_init_filters(struct e1kx_priv *priv)
+{
+	unsigned int i;
+
+	e1kx_hw_set_rar(priv, 0, priv->netdev->dev_addr);
+	for (i = 1; i < E1KX_RAR_ENTRIES; i++)
+		e1kx_hw_set_rar(priv, i, NULL);
+	for (i = 0; i < E1KX_MTA_ENTRIES; i++)
+		e1kx_wr32(priv, E1KX_MTA(i), 0);
+	for (i = 0; i < E1KX_VFTA_ENTRIES; i++)
+		e1kx_wr32(priv, E1KX_VFTA(i), 0);
+	e1kx_wr32(priv, E1KX_VET, ETH_P_8021Q);
+}
+
+static void e1kx_hw_init_flow_control(struct e1kx_priv *priv)
+{
+	e1kx_wr32(priv, E1KX_FCAL, get_unaligned_le32(e1kx_pause_addr));
+	e1kx_wr32(priv, E1KX_FCAH, get_unaligned_le16(e1kx_pause_addr + 4));
+	e1kx_wr32(priv, E1KX_FCT, ETH_P_PAUSE);
+	e1kx_wr32(priv, E1KX_FCTTV, E1KX_FC_PAUSE_TIME);
+	/* No PAUSE generation until flow control is configured */
+	e1kx_wr32(priv, E1KX_FCRTL, 0);
+	e1kx_wr32(priv, E1KX_FCRTH, 0);
+}
+
+static void e1kx_hw_init_rings(struct e1kx_priv *priv)
+{
+	unsigned int q;
+
+	for (q = 0; q < E1KX_NUM_QUEUES; q++) {
+		e1kx_wr32(priv, E1KX_RDBAL(q), 0);
+		e1kx_wr32(priv, E1KX_RDBAH(q), 0);
+		e1kx_wr32(priv, E1KX_RDLEN(q), 0);
+		e1kx_wr32(priv, E1KX_RDH(q), 0);
+		e1kx_wr32(priv, E1KX_RDT(q), 0);
+		e1kx_wr32(priv, E1KX_TDBAL(q), 0);
+		e1kx_wr32(priv, E1KX_TDBAH(q), 0);
+		e1kx_wr32(priv, E1KX_TDLEN(q), 0);
+		e1kx_wr32(priv, E1KX_TDH(q), 0);
+		e1kx_wr32(priv, E1KX_TDT(q), 0);
+	}
+	e1kx_wr32(priv, E1KX_RDTR, 0);
+	e1kx_wr32(priv, E1KX_RADV, 0);
+	e1kx_wr32(priv, E1KX_TIDV, 0);
+	e1kx_wr32(priv, E1KX_TADV, 0);
+	e1kx_wr32(priv, E1KX_MRQC, 0);
+	e1kx_wr32(priv, E1KX_RXCSUM, 0);
+	e1kx_wr32(priv, E1KX_RFCTL, 0);
+}
+
+static void e1kx_hw_clear_stats(struct e1kx_priv *priv)
+{
+	u32 reg;
+
+	for (reg = E1KX_STATS_FIRST; reg <= E1KX_STATS_LAST; reg += 4)
+		e1kx_rd32(priv, reg);
+}
+
+/*
+ * Program every register the driver relies on, from a known state.
+ * Called after e1kx_hw_reset() with RX/TX disabled and interrupts masked.
+ */
+void e1kx_hw_init(struct e1kx_priv *priv)
+{
+	u32 ctrl;
+
+	/* Link: speed and duplex resolved by the PHY, MAC follows */
+	ctrl = e1kx_rd32(priv, E1KX_CTRL);
+	ctrl &= ~(E1KX_CTRL_GIO_MASTER_DISABLE | E1KX_CTRL_FRCSPD |
+		  E1KX_CTRL_FRCDPX | E1KX_CTRL_RFCE | E1KX_CTRL_TFCE |
+		  E1KX_CTRL_VME | E1KX_CTRL_PHY_RST | E1KX_CTRL_RST);
+	ctrl |= E1KX_CTRL_SLU;
+	e1kx_wr32(priv, E1KX_CTRL, ctrl);
+
+	/* Tell firmware a driver owns the device */
+	e1kx_wr32(priv, E1KX_CTRL_EXT, E1KX_CTRL_EXT_DRV_LOAD);
+
+	e1kx_wr32(priv, E1KX_IMC, E1KX_INT_ALL);
+	e1kx_wr32(priv, E1KX_IAM, 0);
+	e1kx_wr32(priv, E1KX_EIAC, 0);
+	e1kx_wr32(priv, E1KX_IVAR, 0);
+	e1kx_wr32(priv, E1KX_ITR, E1KX_ITR_DEFAULT);
+
+	e1kx_wr32(priv, E1KX_RCTL, 0);
+	e1kx_wr32(priv, E1KX_TCTL, E1KX_TCTL_PSP |
+		  FIELD_PREP(E1KX_TCTL_CT, E1KX_TCTL_CT_DEFAULT) |
+		  FIELD_PREP(E1KX_TCTL_COLD, E1KX_TCTL_COLD_FD) |
+		  E1KX_TCTL_RTLC);
+	e1kx_wr32(priv, E1KX_TIPG,
+		  FIELD_PREP(E1KX_TIPG_IPGT, E1KX_TIPG_IPGT_COPPER) |
+		  FIELD_PREP(E1KX_TIPG_IPGR1, E1KX_TIPG_IPGR1_DEFAULT) |
+		  FIELD_PREP(E1KX_TIPG_IPGR2, E1KX_TIPG_IPGR2_DEFAULT));
+
+	e1kx_hw_init_rings(priv);
+	e1kx_hw_init_filters(priv);
+	e1kx_hw_init_flow_control(priv);
+	e1kx_hw_clear_stats(priv);
+	e1kx_flush(priv);
+}
+
+/* Hand the device back: no DMA, no interrupts, firmware owns it again */
+void e1kx_hw_release(struct e1kx_priv *priv)
+{
+	e1kx_hw_quiesce(priv);
+	e1kx_wr32(priv, E1KX_CTRL_EXT,
+		  e1kx_rd32(priv, E1KX_CTRL_EXT) & ~E1KX_CTRL_EXT_DRV_LOAD);
+	e1kx_flush(priv);
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * e1kx: PCI driver for the Intel 82574L gigabit Ethernet controller.
+ *
+ * Probe and remove: PCI resources, device reset, NVM, PHY, netdev.
+ */
+#include <linux/etherdevice.h>
+#include <linux/module.h>
+#include <linux/rtnetlink.h>
+
+#include "e1kx.h"
+
+#define E1KX_MSG_DEFAULT	(NETIF_MSG_DRV | NETIF_MSG_PROBE | \
+				 NETIF_MSG_LINK | NETIF_MSG_IFUP | \
+				 NETIF_MSG_IFDOWN)
+
+static const struct pci_device_id e1kx_pci_ids[] = {
+	{ PCI_VDEVICE(INTEL, 0x10d3) },	/* 82574L */
+	{ PCI_VDEVICE(INTEL, 0x10f6) },	/* 82574LA */
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, e1kx_pci_ids);
+
+static int e1kx_pci_setup(struct pci_dev *pdev, void __iomem **io)
+{
+	int err;
+
+	err = pcim_enable_device(pdev);
+	if (err)
+		return dev_err_probe(&pdev->dev, err, "cannot enable device\n");
+
+	err = pcim_iomap_regions(pdev, BIT(0), E1KX_DRV_NAME);
+	if (err)
+		return dev_err_probe(&pdev->dev, err, "cannot map BAR0\n");
+	*io = pcim_iomap_table(pdev)[0];
+
+	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (err)
+		err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(32));
+	if (err)
+		return dev_err_probe(&pdev->dev, err, "no usable DMA mask\n");
+
+	pci_set_master(pdev);
+	return 0;
+}
+
+static int e1kx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct net_device *netdev;
+	struct e1kx_priv *priv;
+	void __iomem *io;
+	int err;
+
+	err = e1kx_pci_setup(pdev, &io);
+	if (err)
+		return err;
+
+	netdev = devm_alloc_etherdev_mqs(&pdev->dev, sizeof(*priv),
+					 E1KX_NUM_QUEUES, E1KX_NUM_QUEUES);
+	if (!netdev)
+		return -ENOMEM;
+	SET_NETDEV_DEV(netdev, &pdev->dev);
+	pci_set_drvdata(pdev, netdev);
+
+	priv = netdev_priv(netdev);
+	priv->netdev = netdev;
+	priv->pdev = pdev;
+	priv->io = io;
+	priv->msg_enable = E1KX_MSG_DEFAULT;
+	mutex_init(&priv->phy_lock);
+	e1kx_netdev_setup(priv);
+
+	err = e1kx_hw_reset(priv);
+	if (err)
+		goto err_release;
+
+	err = e1kx_nvm_load(priv);
+	if (err)
+		goto err_release;
+	e1kx_nvm_set_mac(priv);
+
+	err = e1kx_phy_probe(priv);
+	if (err)
+		goto err_release;
+
+	e1kx_hw_init(priv);
+
+	err = e1kx_irq_alloc_vectors(priv);
+	if (err)
+		goto err_release;
+
+	netif_carrier_off(netdev);
+	err = register_netdev(netdev);
+	if (err) {
+		dev_err(&pdev->dev, "register_netdev failed: %d\n", err);
+		goto err_free_vectors;
+	}
+
+	netif_info(priv, probe, netdev, "82574L at %s, MAC %pM, NVM %s, %s\n",
+		   pci_name(pdev), netdev->dev_addr, priv->nvm_version,
+		   priv->irq_mode == E1KX_IRQ_MSIX ? "MSI-X" :
+		   priv->irq_mode == E1KX_IRQ_MSI ? "MSI" : "INTx");
+	return 0;
+
+err_free_vectors:
+	e1kx_irq_free_vectors(priv);
+err_release:
+	e1kx_hw_release(priv);
+	mutex_destroy(&priv->phy_lock);
+	return err;
+}
+
+static void e1kx_remove(struct pci_dev *pdev)
+{
+	struct net_device *netdev = pci_get_drvdata(pdev);
+	struct e1kx_priv *priv = netdev_priv(netdev);
+
+	unregister_netdev(netdev);
+	e1kx_hw_release(priv);
+	e1kx_irq_free_vectors(priv);
+	mutex_destroy(&priv->phy_lock);
+}
+
+static void e1kx_shutdown(struct pci_dev *pdev)
+{
+	struct net_device *netdev = pci_get_drvdata(pdev);
+	struct e1kx_priv *priv = netdev_priv(netdev);
+
+	rtnl_lock();
+	netif_device_detach(netdev);
+	if (netif_running(netdev))
+		dev_close(netdev);
+	rtnl_unlock();
+	e1kx_hw_release(priv);
+	pci_disable_device(pdev);
+}
+
+static struct pci_driver e1kx_pci_driver = {
+	.name		= E1KX_DRV_NAME,
+	.id_table	= e1kx_pci_ids,
+	.probe		= e1kx_probe,
+	.remove		= e1kx_remove,
+	.shutdown	= e1kx_shutdown,
+};
+module_pci_driver(e1kx_pci_driver);
+
+MODULE_DESCRIPTION("Intel 82574L gigabit Ethernet driver");
+MODULE_AUTHOR("The e1kx developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(E1KX_DRV_VERSION);

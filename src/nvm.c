@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * e1kx: NVM (EEPROM) access through EERD, checksum and MAC address.
+ */
+#include <linux/etherdevice.h>
+#include <linux/iopoll.h>
+
+#include "e1kx.h"
+
+static int e1kx_nvm_read_word(struct e1kx_priv *priv, unsigned int word,
+			      u16 *data)
+{
+	u32 val;
+	int err;
+
+	e1kx_wr32(priv, E1KX_EERD,
+		  FIELD_PREP(E1KX_EERD_ADDR, word) | E1KX_EERD_START);
+	err = readl_poll_timeout(priv->io + E1KX_EERD, val,
+				 val & E1KX_EERD_DONE, 5, E1KX_EERD_TIMEOUT_US);
+	if (err)
+		return err;
+	*data = FIELD_GET(E1KX_EERD_DATA, val);
+	return 0;
+}
+
+static bool e1kx_nvm_checksum_ok(const u16 *words)
+{
+	u16 sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < E1KX_NVM_WORDS; i++)
+		sum += words[i];
+	return sum == E1KX_NVM_CHECKSUM_SUM;
+}
+
+/* Read the checksummed part of the NVM into priv->nvm and validate it */
+int e1kx_nvm_load(struct e1kx_priv *priv)
+{
+	struct device *dev = &priv->pdev->dev;
+	unsigned int i;
+	u16 ver;
+	int err;
+
+	err = e1kx_hw_swflag_acquire(priv);
+	if (err)
+		return err;
+	for (i = 0; i < E1KX_NVM_WORDS && !err; i++)
+		err = e1kx_nvm_read_word(priv, i, &priv->nvm[i]);
+	e1kx_hw_swflag_release(priv);
+	if (err) {
+		dev_err(dev, "NVM read timed out at word %u\n", i - 1);
+		return err;
+	}
+
+	priv->nvm_valid = e1kx_nvm_checksum_ok(priv->nvm);
+	if (!priv->nvm_valid)
+		dev_warn(dev, "NVM checksum is invalid (words 0-0x3f must sum to 0x%04x)\n",
+			 E1KX_NVM_CHECKSUM_SUM);
+
+	ver = priv->nvm[E1KX_NVM_WORD_VERSION];
+	snprintf(priv->nvm_version, sizeof(priv->nvm_version), "%lu.%lu-%lu",
+		 FIELD_GET(E1KX_NVM_VERSION_MAJOR, ver),
+		 FIELD_GET(E1KX_NVM_VERSION_MINOR, ver),
+		 FIELD_GET(E1KX_NVM_VERSION_IMAGE, ver));
+	return 0;
+}
+
+/*
+ * The permanent address comes from NVM words 0-2 (little endian). A bad
+ * checksum or an unusable address is not fatal: warn, use a random one.
+ */
+void e1kx_nvm_set_mac(struct e1kx_priv *priv)
+{
+	struct net_device *netdev = priv->netdev;
+	u8 addr[ETH_ALEN];
+	unsigned int i;
+
+	for (i = 0; i < ETH_ALEN / 2; i++)
+		put_unaligned_le16(priv->nvm[E1KX_NVM_WORD_MAC + i], addr + 2 * i);
+
+	if (priv->nvm_valid && is_valid_ether_addr(addr)) {
+		eth_hw_addr_set(netdev, addr);
+		ether_addr_copy(netdev->perm_addr, addr);
+		return;
+	}
+
+	eth_hw_addr_random(netdev);
+	dev_warn(&priv->pdev->dev,
+		 "%s NVM MAC address %pM, using random address %pM\n",
+		 priv->nvm_valid ? "invalid" : "untrusted", addr,
+		 netdev->dev_addr);
+}

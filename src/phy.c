@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * e1kx: internal PHY access over MDIC, autonegotiation and link state.
+ */
+#include <linux/iopoll.h>
+#include <linux/mii.h>
+
+#include "e1kx.h"
+
+/* Expected OUI part of the internal PHY's identifier */
+#define E1KX_PHY_ID1_INTEL_OUI	0x0141
+
+static int e1kx_mdic(struct e1kx_priv *priv, u32 op, u32 reg, u16 *data)
+{
+	u32 val;
+	int err;
+
+	lockdep_assert_held(&priv->phy_lock);
+
+	e1kx_wr32(priv, E1KX_MDIC,
+		  FIELD_PREP(E1KX_MDIC_DATA, *data) |
+		  FIELD_PREP(E1KX_MDIC_REGADD, reg) |
+		  FIELD_PREP(E1KX_MDIC_PHYADD, E1KX_PHY_ADDR) |
+		  FIELD_PREP(E1KX_MDIC_OP, op));
+	err = readl_poll_timeout(priv->io + E1KX_MDIC, val,
+				 val & E1KX_MDIC_READY, 10,
+				 E1KX_MDIC_TIMEOUT_US);
+	if (err) {
+		netdev_err(priv->netdev, "MDIC timeout on PHY register %u\n",
+			   reg);
+		return err;
+	}
+	if (val & E1KX_MDIC_ERROR) {
+		netdev_dbg(priv->netdev, "MDIC error on PHY register %u\n",
+			   reg);
+		return -EIO;
+	}
+	*data = FIELD_GET(E1KX_MDIC_DATA, val);
+	return 0;
+}
+
+static int e1kx_phy_access(struct e1kx_priv *priv, u32 op, u32 reg, u16 *data)
+{
+	int err;
+
+	mutex_lock(&priv->phy_lock);
+	err = e1kx_hw_swflag_acquire(priv);
+	if (!err) {
+		err = e1kx_mdic(priv, op, reg, data);
+		e1kx_hw_swflag_release(priv);
+	}
+	mutex_unlock(&priv->phy_lock);
+	return err;
+}
+
+int e1kx_phy_read(struct e1kx_priv *priv, u32 reg, u16 *val)
+{
+	*val = 0;
+	return e1kx_phy_access(priv, E1KX_MDIC_OP_READ, reg, val);
+}
+
+int e1kx_phy_write(struct e1kx_priv *priv, u32 reg, u16 val)
+{
+	return e1kx_phy_access(priv, E1KX_MDIC_OP_WRITE, reg, &val);
+}
+
+int e1kx_phy_probe(struct e1kx_priv *priv)
+{
+	u16 id1, id2;
+	int err;
+
+	err = e1kx_phy_read(priv, MII_PHYSID1, &id1);
+	if (!err)
+		err = e1kx_phy_read(priv, MII_PHYSID2, &id2);
+	if (err) {
+		dev_err(&priv->pdev->dev, "PHY does not answer: %d\n", err);
+		return err;
+	}
+	priv->phy_id = (u32)id1 << 16 | id2;
+	if (id1 != E1KX_PHY_ID1_INTEL_OUI)
+		dev_warn(&priv->pdev->dev, "unexpected PHY id %08x\n",
+			 priv->phy_id);
+	return 0;
+}
+
+int e1kx_phy_restart_autoneg(struct e1kx_priv *priv)
+{
+	return e1kx_phy_write(priv, MII_BMCR, BMCR_ANENABLE | BMCR_ANRESTART);
+}
+
+/* Power the PHY up, advertise every mode it has, and autonegotiate */
+int e1kx_phy_power_up_autoneg(struct e1kx_priv *priv)
+{
+	int err;
+
+	err = e1kx_phy_write(priv, MII_ADVERTISE,
+			     ADVERTISE_CSMA | ADVERTISE_ALL);
+	if (!err)
+		err = e1kx_phy_write(priv, MII_CTRL1000, ADVERTISE_1000FULL);
+	if (!err)
+		err = e1kx_phy_restart_autoneg(priv);
+	return err;
+}
+
+void e1kx_phy_power_down(struct e1kx_priv *priv)
+{
+	u16 bmcr;
+
+	if (e1kx_phy_read(priv, MII_BMCR, &bmcr))
+		return;
+	e1kx_phy_write(priv, MII_BMCR, bmcr | BMCR_PDOWN);
+}
+
+static unsigned int e1kx_status_speed(u32 status)
+{
+	switch (FIELD_GET(E1KX_STATUS_SPEED, status)) {
+	case E1KX_STATUS_SPEED_10:
+		return SPEED_10;
+	case E1KX_STATUS_SPEED_100:
+		return SPEED_100;
+	default:
+		return SPEED_1000;
+	}
+}
+
+/* Make the carrier follow STATUS.LU; called from the watchdog work */
+void e1kx_link_update(struct e1kx_priv *priv)
+{
+	struct net_device *netdev = priv->netdev;
+	u32 status = e1kx_rd32(priv, E1KX_STATUS);
+	bool up = status & E1KX_STATUS_LU;
+
+	if (up == netif_carrier_ok(netdev))
+		return;
+
+	if (!up) {
+		netif_carrier_off(netdev);
+		priv->link_speed = SPEED_UNKNOWN;
+		priv->link_duplex = DUPLEX_UNKNOWN;
+		netif_info(priv, link, netdev, "link down\n");
+		return;
+	}
+
+	priv->link_speed = e1kx_status_speed(status);
+	priv->link_duplex = (status & E1KX_STATUS_FD) ? DUPLEX_FULL :
+							DUPLEX_HALF;
+	netif_carrier_on(netdev);
+	netif_info(priv, link, netdev, "link up, %u Mbps, %s duplex\n",
+		   priv->link_speed,
+		   priv->link_duplex == DUPLEX_FULL ? "full" : "half");
+}
