@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run e1kx kselftests inside a guest and print one TAP stream:
+#
+#   tests/guest-runner.sh load_bind.sh mac_addr.sh ...
+#
+# For each test: clear dmesg, run it under timeout (its "# e1kx-timeout:"
+# header, default 120 s), print its output indented with "# ", scan dmesg for
+# kernel reports (a hit fails the test and dumps dmesg), then print
+# "ok N name", "not ok N name # reason" or "ok N name # SKIP reason".
+# Exit status: 0 if nothing failed, 1 otherwise.
+set -euo pipefail
+
+TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
+cd "$TESTS_DIR"
+
+# Lines of kernel reports (matched after the timestamp is stripped).  Boot
+# banners mentioning lockdep/DMA-API are not matched: only real reports.
+# shellcheck source=lib.sh
+source "$TESTS_DIR/lib.sh"
+
+header() { # header FILE KEY: value of "# e1kx-KEY:" in FILE
+	sed -n "s/^# e1kx-$2:[[:space:]]*//p" "$1" | head -n1
+}
+
+echo "TAP version 13"
+echo "1..$#"
+n=0
+failed=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+for t in "$@"; do
+	n=$((n + 1))
+	name=$t
+	if [ ! -x "$t" ]; then
+		echo "not ok $n $name # test program not found or not executable"
+		failed=1
+		continue
+	fi
+	tmo=$(header "$t" timeout)
+	tmo=${tmo:-120}
+	dmesg -C
+	set +e
+	timeout -k 5 "$tmo" "./$t" </dev/null 2>&1 | tee "$out" | sed -u 's/^/# /'
+	rc=${PIPESTATUS[0]}
+	set -e
+	report=$(dmesg_report)
+	if [ -n "$report" ]; then
+		echo "not ok $n $name # kernel report in dmesg: $report"
+		echo "# ----- dmesg -----"
+		dmesg | sed 's/^/# /'
+		failed=1
+	elif [ "$rc" -eq 0 ]; then
+		echo "ok $n $name"
+	elif [ "$rc" -eq 4 ]; then
+		reason=$(grep -o '# SKIP.*' "$out" | tail -n1 | sed 's/^# SKIP *//')
+		echo "ok $n $name # SKIP ${reason:-skipped}"
+	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		echo "not ok $n $name # TIMEOUT ${tmo}s"
+		failed=1
+	else
+		echo "not ok $n $name # exit=$rc"
+		failed=1
+	fi
+done
+exit $failed

@@ -1,0 +1,261 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the e1kx kselftests (sourced; bash).  They run inside an
+# e1kx-vm guest, which exports E1KX_NICS, E1KX_WIRING, E1KX_MACS, E1KX_CTL.
+#
+# TAP:      ktap_plan N, ktap_ok DESC, ktap_fail DESC [REASON],
+#           ktap_skip DESC REASON, ktap_check DESC CMD..., ktap_bail REASON,
+#           ktap_skip_all REASON, ktap_finish
+# Driver:   e1kx_ko, load_e1kx, unload_e1kx, driver_loaded
+# NICs:     nic_mac K, nic_bdf K, nic_if K, nic_by_mac MAC, nic_driver BDF,
+#           e1kx_bdfs
+# Link:     wait_carrier IF [SECS], wait_no_carrier IF [SECS]
+# Reports:  dmesg_report
+# Host:     ctl ARGS... (e1kx-ctl), peer CMD... (shell command on the host)
+#
+# E1KX_DRIVER selects the driver under test (default e1kx; "e1000e" lets the
+# tests be developed against the in-tree driver).
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+E1KX_TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+E1KX_REPO=${E1KX_REPO:-$(dirname "$E1KX_TESTS_DIR")}
+E1KX_DRIVER=${E1KX_DRIVER:-e1kx}
+E1KX_NICS=${E1KX_NICS:-0}
+E1KX_MACS=${E1KX_MACS:-}
+export PATH="$E1KX_REPO/scripts:$PATH"
+
+# Intel 82574L PCI IDs bound by e1kx.
+E1KX_PCI_IDS="8086:10d3 8086:10f6"
+
+_ktap_n=0
+_ktap_failed=0
+_ktap_passed=0
+_ktap_skipped=0
+
+ktap_plan() {
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+ktap_ok() {
+	_ktap_n=$((_ktap_n + 1))
+	_ktap_passed=$((_ktap_passed + 1))
+	echo "ok $_ktap_n $1"
+}
+
+# ktap_fail DESC [REASON]
+ktap_fail() {
+	_ktap_n=$((_ktap_n + 1))
+	_ktap_failed=$((_ktap_failed + 1))
+	echo "not ok $_ktap_n $1${2:+ # $2}"
+}
+
+# ktap_skip DESC REASON
+ktap_skip() {
+	_ktap_n=$((_ktap_n + 1))
+	_ktap_skipped=$((_ktap_skipped + 1))
+	echo "ok $_ktap_n $1 # SKIP $2"
+}
+
+# ktap_check DESC CMD...: ok if CMD succeeds.
+ktap_check() {
+	local desc=$1
+	shift
+	if "$@"; then
+		ktap_ok "$desc"
+	else
+		ktap_fail "$desc" "failed: $*"
+	fi
+}
+
+ktap_bail() {
+	echo "Bail out! $*"
+	exit $KSFT_FAIL
+}
+
+ktap_skip_all() {
+	echo "TAP version 13"
+	echo "1..0 # SKIP $*"
+	exit $KSFT_SKIP
+}
+
+# Summary and kselftest exit status: 1 on any failure, 4 if all skipped.
+ktap_finish() {
+	echo "# totals: pass:$_ktap_passed fail:$_ktap_failed skip:$_ktap_skipped"
+	if [ "$_ktap_failed" -gt 0 ]; then
+		exit $KSFT_FAIL
+	elif [ "$_ktap_passed" -eq 0 ] && [ "$_ktap_skipped" -gt 0 ]; then
+		exit $KSFT_SKIP
+	fi
+	exit $KSFT_PASS
+}
+
+# --- driver ---------------------------------------------------------------
+
+e1kx_ko() {
+	echo "${E1KX_KO:-$E1KX_REPO/e1kx.ko}"
+}
+
+driver_loaded() {
+	[ -d "/sys/module/${1:-$E1KX_DRIVER}" ]
+}
+
+# PCI addresses of every 82574L in the system, sorted.
+e1kx_bdfs() {
+	local d id
+	for d in /sys/bus/pci/devices/*; do
+		id="$(sed 's/^0x//' "$d/vendor"):$(sed 's/^0x//' "$d/device")"
+		case " $E1KX_PCI_IDS " in
+		*" $id "*) basename "$d" ;;
+		esac
+	done | sort
+}
+
+# Wait until every 82574L has a netdev (probe may be asynchronous).
+wait_netdevs() {
+	local secs=${1:-5} i bdf missing
+	for ((i = 0; i < secs * 10; i++)); do
+		missing=0
+		for bdf in $(e1kx_bdfs); do
+			ls "/sys/bus/pci/devices/$bdf/net" >/dev/null 2>&1 ||
+				missing=1
+		done
+		[ "$missing" -eq 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Load the driver under test (e1kx from e1kx_ko; unloads e1000e first).
+load_e1kx() {
+	if [ "$E1KX_DRIVER" = e1kx ]; then
+		if driver_loaded e1000e; then
+			rmmod e1000e || return 1
+		fi
+		if ! driver_loaded e1kx; then
+			local ko
+			ko=$(e1kx_ko)
+			if [ ! -f "$ko" ]; then
+				echo "# load_e1kx: $ko not found (run make)" >&2
+				return 1
+			fi
+			insmod "$ko" || return 1
+		fi
+	else
+		modprobe "$E1KX_DRIVER" || return 1
+	fi
+	wait_netdevs 5
+}
+
+unload_e1kx() {
+	if driver_loaded "$E1KX_DRIVER"; then
+		rmmod "$E1KX_DRIVER"
+	fi
+}
+
+# --- NICs -----------------------------------------------------------------
+
+# MAC address QEMU gave guest NIC K.
+nic_mac() {
+	local -a macs
+	read -r -a macs <<<"$E1KX_MACS"
+	[ "$1" -lt "${#macs[@]}" ] || return 1
+	echo "${macs[$1]}"
+}
+
+# PCI address of guest NIC K.  NIC K sits behind the root port with
+# slot K+1 (pciehp names the slot directory after it).
+nic_bdf() {
+	local k=$1 addr
+	if [ -r "/sys/bus/pci/slots/$((k + 1))/address" ]; then
+		addr=$(cat "/sys/bus/pci/slots/$((k + 1))/address")
+		if [ -d "/sys/bus/pci/devices/$addr.0" ]; then
+			echo "$addr.0"
+			return 0
+		fi
+	fi
+	# Fallback: the K-th 82574L in PCI address order.
+	local -a bdfs
+	mapfile -t bdfs < <(e1kx_bdfs)
+	[ "$k" -lt "${#bdfs[@]}" ] || return 1
+	echo "${bdfs[$k]}"
+}
+
+# Netdev of guest NIC K (through its PCI device).
+nic_if() {
+	local bdf
+	bdf=$(nic_bdf "$1") || return 1
+	ls "/sys/bus/pci/devices/$bdf/net" 2>/dev/null | head -n1 | grep .
+}
+
+# Netdev (with a parent device) whose MAC address is MAC.
+nic_by_mac() {
+	local want d
+	want=$(echo "$1" | tr 'A-F' 'a-f')
+	for d in /sys/class/net/*; do
+		[ -e "$d/device" ] || continue
+		if [ "$(cat "$d/address")" = "$want" ]; then
+			basename "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Driver bound to PCI device BDF (empty if none).
+nic_driver() {
+	local l=/sys/bus/pci/devices/$1/driver
+	[ -e "$l" ] && basename "$(readlink -f "$l")"
+	return 0
+}
+
+# --- link -----------------------------------------------------------------
+
+_carrier_is() {
+	[ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = "$2" ]
+}
+
+# wait_carrier IF [SECS]: wait until IF has carrier (default 10 s).
+wait_carrier() {
+	local i
+	for ((i = 0; i < ${2:-10} * 10; i++)); do
+		_carrier_is "$1" 1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_no_carrier IF [SECS]: wait until IF has lost carrier (default 5 s).
+wait_no_carrier() {
+	local i
+	for ((i = 0; i < ${2:-5} * 10; i++)); do
+		_carrier_is "$1" 1 || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# --- kernel reports -------------------------------------------------------
+
+# Lines of real kernel reports (matched after the timestamp is stripped).
+# Boot banners that merely mention lockdep or DMA-API do not match.
+E1KX_REPORT_RE='^[[:space:]]*(WARNING:|BUG:|Oops|KASAN:|UBSAN:|Call Trace:|general protection fault|unreferenced object|kernel BUG|Kernel panic|INFO: task .* blocked|DMA-API: [^ ]+ [^ ]+: )|possible circular locking|possible recursive locking|suspicious RCU usage|inconsistent lock state|bad unlock balance|possible irq lock inversion|held lock freed'
+
+# First kernel report line in dmesg (empty if none).
+dmesg_report() {
+	dmesg --notime 2>/dev/null | grep -E -m1 "$E1KX_REPORT_RE" || true
+}
+
+# --- host side ------------------------------------------------------------
+
+ctl() {
+	e1kx-ctl "$@"
+}
+
+# peer CMD...: run a shell command in the host netns (the NICs' peer side).
+peer() {
+	e1kx-ctl peer -- "$*"
+}
