@@ -31,9 +31,12 @@ modules:
 deps:
 	scripts/install-deps.sh
 
+# Without a kernel tree checkpatch cannot tell kernel API names such as
+# ETHTOOL_LINK_MODE_1000baseT_Full_BIT from new CamelCase, so that one
+# check is off; everything else runs in --strict mode.
 checkpatch:
 	$(CHECKPATCH) --strict --no-tree --quiet --show-types \
-		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f $(SOURCES)
+		--ignore CAMELCASE -f $(SOURCES)
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean >/dev/null

@@ -4,16 +4,16 @@
  *
  * The driver is written against the newest API; this header maps it onto
  * older kernels (Debian 12 ships 6.1), so version checks never spread
- * through the code.
+ * through the code. Header availability is probed by Kbuild
+ * (E1KX_HAVE_* defines), API renames are detected here.
  */
 #ifndef _E1KX_COMPAT_H_
 #define _E1KX_COMPAT_H_
 
 #include <linux/pci.h>
-#include <linux/version.h>
 
 /* 6.12 moved the unaligned access helpers out of asm/ */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#ifdef E1KX_HAVE_LINUX_UNALIGNED_H
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>

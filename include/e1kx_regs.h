@@ -105,8 +105,9 @@
 /* IVAR: a 4-bit entry per cause: vector number plus a valid bit */
 #define E1KX_IVAR_VECTOR		GENMASK(2, 0)
 #define E1KX_IVAR_VALID			BIT(3)
-#define E1KX_IVAR_RXQ(q)		GENMASK(3 + 4 * (q), 4 * (q))
-#define E1KX_IVAR_TXQ(q)		GENMASK(11 + 4 * (q), 8 + 4 * (q))
+#define E1KX_IVAR_ENTRY_BITS		4
+#define E1KX_IVAR_RXQ_SHIFT(q)		(E1KX_IVAR_ENTRY_BITS * (q))
+#define E1KX_IVAR_TXQ_SHIFT(q)		(E1KX_IVAR_ENTRY_BITS * (2 + (q)))
 #define E1KX_IVAR_OTHER			GENMASK(19, 16)
 #define E1KX_IVAR_TX_WB_INT		BIT(31)
 
