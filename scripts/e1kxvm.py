@@ -188,8 +188,11 @@ def build_initramfs(kver, moddir):
 # --------------------------------------------------------------------------
 
 def _ip(*args, check=True):
-    return subprocess.run(["ip", *args], check=check, capture_output=True,
-                          text=True)
+    """Run ip(8); raise RuntimeError with its message on failure if check."""
+    r = subprocess.run(["ip", *args], capture_output=True, text=True)
+    if check and r.returncode != 0:
+        raise RuntimeError(f"ip {' '.join(args)}: {r.stderr.strip()}")
+    return r
 
 
 def ns_pids(ns):
@@ -253,8 +256,9 @@ class Netns:
             for b in range((self.nics + 1) // 2):
                 br = f"br{b}"
                 _ip("-n", ns, "link", "add", br, "type", "bridge", "stp_state",
-                    "0", "forward_delay", "0", "mcast_snooping", "0",
-                    "vlan_filtering", "0")
+                    "0", "forward_delay", "0", "mcast_snooping", "0")
+                # VLAN filtering is off by default (and this host kernel
+                # rejects even "vlan_filtering 0": no 802.1Q support).
                 for tap in self.taps[2 * b:2 * b + 2]:
                     _ip("-n", ns, "link", "set", tap, "master", br)
                 _ip("-n", ns, "link", "set", br, "up")

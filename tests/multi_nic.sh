@@ -39,7 +39,10 @@ done
 for ((k = 0; k < ${#ifs[@]}; k++)); do
 	ktap_check "${ifs[$k]} carrier within 10 s" wait_carrier "${ifs[$k]}" 10
 done
-n=$(for i in /sys/class/net/*; do [ -e "$i/device" ] && echo; done | wc -l)
+n=0
+for i in /sys/class/net/*; do
+	if [ -e "$i/device" ]; then n=$((n + 1)); fi
+done
 if [ "$n" -eq "$E1KX_NICS" ]; then
 	ktap_ok "$E1KX_NICS PCI netdevs"
 else
