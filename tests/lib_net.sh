@@ -6,6 +6,7 @@
 #                                  G4 P4 G6 P6 (guest/peer v4/v6 addresses)
 #           net_b2b_setup          NICs 0/1 in guest netns dpa/dpb; sets
 #                                  IFA IFB A4 B4 A6 B6; nsa/nsb CMD... run there
+#           wait_carrier_ns NS IF [SECS]
 # Reach:    wait_ping [ip netns exec NS] ADDR [SECS]   (ARP/ND may be slow)
 #           peer_wait_ping ADDR [SECS]
 # Counters: if_stat IF NAME [NS]   /sys/class/net/IF/statistics/NAME
@@ -66,15 +67,16 @@ net_b2b_setup() {
 	nsb ip addr add "$B4/24" dev "$IFB" || return 1
 	nsa ip addr add "$A6/64" dev "$IFA" nodad || return 1
 	nsb ip addr add "$B6/64" dev "$IFB" nodad || return 1
-	nsa wait_carrier_ns "$IFA" 15 && nsb wait_carrier_ns "$IFB" 15
+	wait_carrier_ns dpa "$IFA" 15 && wait_carrier_ns dpb "$IFB" 15
 }
 
-# wait_carrier for use under "ip netns exec" (sysfs there is the netns').
+# wait_carrier_ns NS IF [SECS]: wait_carrier for a netdev in netns NS.
 wait_carrier_ns() {
 	local i
-	for ((i = 0; i < ${2:-10} * 10; i++)); do
-		[ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ] && return 0
-		sleep 0.1
+	for ((i = 0; i < ${3:-10} * 5; i++)); do
+		[ "$(ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null)" = 1 ] &&
+			return 0
+		sleep 0.2
 	done
 	return 1
 }

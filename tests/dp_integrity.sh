@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Data integrity: E1KX_INTEGRITY_MB (default 256) MiB of pseudo-random data
+# over TCP in each direction arrive with the same sha256; UDP datagrams of
+# every payload size 1..1472 are echoed back intact in both directions.
+#
+# e1kx-topology: nics=1 wiring=tap append=
+# e1kx-timeout: 1500
+set -uo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=lib_net.sh
+source "$(dirname "$0")/lib_net.sh"
+
+MB=${E1KX_INTEGRITY_MB:-256}
+N=$((MB * 1024 * 1024))
+ktap_plan 5
+unload_e1kx
+net_tap_setup 0 || ktap_bail "cannot set up NIC 0 (driver $E1KX_DRIVER)"
+peer_tmp_init || ktap_bail "no host temp dir"
+trap net_cleanup EXIT
+wait_ping "$P4" 30 || ktap_bail "peer $P4 unreachable"
+ktap_ok "$NET_IF up, peer reachable"
+
+t0=$SECONDS
+if xfer_to_peer "$P4" 5001 "$N" 900; then
+	ktap_ok "TCP $MB MiB guest -> peer: sha256 equal ($((SECONDS - t0)) s)"
+else
+	ktap_fail "TCP $MB MiB guest -> peer: sha256 equal" "mismatch or incomplete after $((SECONDS - t0)) s"
+fi
+t0=$SECONDS
+if xfer_from_peer "$G4" 5002 "$N" 900; then
+	ktap_ok "TCP $MB MiB peer -> guest: sha256 equal ($((SECONDS - t0)) s)"
+else
+	ktap_fail "TCP $MB MiB peer -> guest: sha256 equal" "mismatch or incomplete after $((SECONDS - t0)) s"
+fi
+
+# UDP: every size 1..1472 echoed (retried up to 5 times if lost).
+peer_bg echo5003 "python3 $NETTOOL udp-echo 5003 --bind $P4 --idle 30"
+sleep 1
+t0=$SECONDS
+res=$(python3 "$NETTOOL" udp-sizes "$P4" 5003 2>&1)
+rc=$?
+echo "$res" | tail -n5 | sed 's/^/# /'
+if [ $rc -eq 0 ]; then
+	ktap_ok "UDP sizes 1..1472 guest -> peer -> guest intact ($((SECONDS - t0)) s)"
+else
+	ktap_fail "UDP sizes 1..1472 guest -> peer -> guest intact" "$(echo "$res" | tail -n1)"
+fi
+python3 "$NETTOOL" udp-echo 5004 --bind "$G4" --idle 30 >/dev/null &
+epid=$!
+sleep 1
+t0=$SECONDS
+res=$(e1kx-ctl peer --timeout 600 -- "python3 $NETTOOL udp-sizes $G4 5004" 2>&1)
+rc=$?
+echo "$res" | tail -n5 | sed 's/^/# /'
+if [ $rc -eq 0 ]; then
+	ktap_ok "UDP sizes 1..1472 peer -> guest -> peer intact ($((SECONDS - t0)) s)"
+else
+	ktap_fail "UDP sizes 1..1472 peer -> guest -> peer intact" "$(echo "$res" | tail -n1)"
+fi
+kill "$epid" 2>/dev/null
+
+unload_e1kx
+ktap_finish
