@@ -16,6 +16,9 @@
   nettool.py raw-send IFACE --dst-mac M --src-mac M --src-ip A --dst-ip A
         [--dport P] [--proto udp|tcp] [--vlan VID] [--bad-csum] [--count N]
         Craft Ethernet[/802.1Q]/IPv4/UDP|TCP frames on an AF_PACKET socket.
+  nettool.py pick-group [--x X] MAC...
+        Print a group 239.X.y.z whose multicast-table hash (any of the four
+        82574 MO modes) differs from that of every MAC given.
 """
 
 import argparse
@@ -214,6 +217,28 @@ def raw_send(a):
     print("sent", a.count)
 
 
+def mta_hashes(mac):
+    """12-bit 82574 multicast table hashes of MAC for MO=0..3."""
+    b4, b5 = mac[4], mac[5]
+    return {((b4 >> (4 - mo)) | (b5 << (4 + mo))) & 0xFFF if mo < 3 else
+            (b4 | (b5 << 8)) & 0xFFF for mo in range(4)}
+
+
+def pick_group(a):
+    """Print a 239.x.y.z group whose MAC hashes differ from those of every
+    address in a.macs under all four multicast-offset modes."""
+    used = set()
+    for m in a.macs:
+        used |= mta_hashes(bytes(int(x, 16) for x in m.split(":")))
+    for y in range(1, 255):
+        for z in range(1, 255):
+            mac = bytes([1, 0, 0x5E, a.x & 0x7F, y, z])
+            if not mta_hashes(mac) & used:
+                print(f"239.{a.x}.{y}.{z}")
+                return
+    sys.exit("no group found")
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -274,6 +299,10 @@ def main():
     p.add_argument("--gap", type=float, default=0.002)
     p.add_argument("--payload", default="e1kx-dp-test")
     p.set_defaults(fn=raw_send)
+    p = sub.add_parser("pick-group")
+    p.add_argument("--x", type=int, default=1)
+    p.add_argument("macs", nargs="*")
+    p.set_defaults(fn=pick_group)
     a = ap.parse_args()
     a.fn(a)
 

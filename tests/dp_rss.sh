@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# RSS: 8 parallel TCP flows peer -> guest spread over both RX queues (each of
+# rx_queue_0_packets and rx_queue_1_packets gets >= 5% of the frames; all 8
+# hashing to one queue has probability 2^-7 with a random key); a single flow
+# stays on one queue (the other gets < 5%).  Skipped when the driver has no
+# second RX queue counter (e.g. e1000e).
+#
+# e1kx-topology: nics=1 wiring=tap append=
+# e1kx-timeout: 300
+set -uo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=lib_net.sh
+source "$(dirname "$0")/lib_net.sh"
+
+unload_e1kx
+net_tap_setup 0 || { ktap_plan 1; ktap_bail "cannot set up NIC 0 (driver $E1KX_DRIVER)"; }
+if [ -z "$(ethtool_stat "$NET_IF" rx_queue_1_packets)" ]; then
+	unload_e1kx
+	ktap_skip_all "$E1KX_DRIVER has no rx_queue_1_packets counter (single RX queue)"
+fi
+ktap_plan 4
+trap '[ -s /tmp/dp_rss.pid ] && kill "$(cat /tmp/dp_rss.pid)" 2>/dev/null' EXIT
+wait_ping "$P4" 30 || ktap_bail "peer $P4 unreachable"
+ktap_ok "$NET_IF up, peer reachable"
+st=$(feature_state "$NET_IF" receive-hashing)
+echo "# receive-hashing: ${st:-n/a}; $(ethtool -l "$NET_IF" 2>/dev/null | tr -s ' \t\n' ' ')"
+iperf3 -s -D -I /tmp/dp_rss.pid -B "$G4" -p 5501 || ktap_bail "cannot start iperf3 server"
+sleep 1
+
+q() { ethtool_stat "$NET_IF" "rx_queue_$1_packets"; }
+
+# run FLOWS: sets D0 D1 (per-queue rx packet deltas)
+run() {
+	local a0 a1
+	a0=$(q 0) a1=$(q 1)
+	e1kx-ctl peer --timeout 120 -- "iperf3 -c $G4 -p 5501 -P $1 -t 8" |
+		grep -E 'SUM.*receiver|^\[ *[0-9]+\].*receiver' | tail -n1 | sed 's/^/# /'
+	D0=$(($(q 0) - a0)) D1=$(($(q 1) - a1))
+	echo "# $1 flow(s): rx_queue_0 +$D0 rx_queue_1 +$D1"
+}
+
+run 8
+tot=$((D0 + D1))
+if [ $tot -gt 1000 ]; then
+	ktap_ok "8 flows: $tot frames received"
+else
+	ktap_fail "8 flows: frames received" "only $tot"
+fi
+if [ $tot -gt 0 ] && [ $((D0 * 20)) -ge $tot ] && [ $((D1 * 20)) -ge $tot ]; then
+	ktap_ok "8 flows spread over both RX queues (+$D0 / +$D1)"
+else
+	ktap_fail "8 flows spread over both RX queues" "rx_queue_0 +$D0 rx_queue_1 +$D1"
+fi
+run 1
+tot=$((D0 + D1))
+lo=$((D0 < D1 ? D0 : D1))
+if [ $tot -gt 1000 ] && [ $((lo * 20)) -lt $tot ]; then
+	ktap_ok "1 flow stays on one RX queue (+$D0 / +$D1)"
+else
+	ktap_fail "1 flow stays on one RX queue" "rx_queue_0 +$D0 rx_queue_1 +$D1"
+fi
+
+unload_e1kx
+ktap_finish
