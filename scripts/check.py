@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Host side of `make check`: run the e1kx kselftests in QEMU guests.
+
+Reads the "# e1kx-topology:" and "# e1kx-timeout:" headers of every test in
+tests/Makefile's TEST_PROGS, groups tests by topology, boots one guest per
+group (sequentially) running tests/guest-runner.sh, and aggregates all
+results into one TAP stream.  Logs go to build/check/ (one directory per
+group with the console log, results.tap).  The last line printed is
+"N passed, N failed, N skipped"; the exit status is 1 on any failure.
+
+    scripts/check.py [--tests a,b] [--kernel BZIMAGE [--modules DIR]]
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+SCRIPTS_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(SCRIPTS_DIR)
+TESTS_DIR = os.path.join(REPO, "tests")
+OUT_DIR = os.path.join(REPO, "build", "check")
+
+RESULT_RE = re.compile(r"^(ok|not ok) (\d+) (\S+)(?: # (.*))?$")
+BOOT_SLACK = 90  # seconds per guest on top of the tests' own timeouts
+
+
+def test_programs():
+    """TEST_PROGS from tests/Makefile, in order."""
+    with open(os.path.join(TESTS_DIR, "Makefile")) as f:
+        text = f.read().replace("\\\n", " ")
+    m = re.search(r"^TEST_PROGS\s*:?=(.*)$", text, re.M)
+    if not m:
+        sys.exit("check.py: no TEST_PROGS in tests/Makefile")
+    return m.group(1).split()
+
+
+def read_headers(name):
+    """(topology dict, timeout) from a test's header lines."""
+    topo = {"nics": "1", "wiring": "none", "append": ""}
+    timeout = 120
+    with open(os.path.join(TESTS_DIR, name)) as f:
+        for line in f:
+            m = re.match(r"#\s*e1kx-topology:\s*(.*)$", line)
+            if m:
+                # key=value pairs; append= takes the rest of the line.
+                rest = m.group(1)
+                am = re.search(r"\bappend=(.*)$", rest)
+                if am:
+                    topo["append"] = am.group(1).strip()
+                    rest = rest[:am.start()]
+                for kv in rest.split():
+                    k, _, v = kv.partition("=")
+                    topo[k] = v
+            m = re.match(r"#\s*e1kx-timeout:\s*(\d+)", line)
+            if m:
+                timeout = int(m.group(1))
+    return topo, timeout
+
+
+class Group:
+    """Tests sharing one guest."""
+
+    def __init__(self, key, topo):
+        self.key = key
+        self.topo = topo
+        self.tests = []
+        self.timeout = 0
+        self.results = {}  # test -> (ok, directive)
+        self.note = None
+
+    @property
+    def label(self):
+        t = self.topo
+        app = "-" + re.sub(r"[^A-Za-z0-9]+", "_", t["append"]) \
+            if t["append"] else ""
+        return f"nics{t['nics']}-{t['wiring']}{app}"
+
+
+def run_group(g, idx, args, tap_out):
+    """Boot the group's guest, stream its output, collect results."""
+    logdir = os.path.join(OUT_DIR, f"{idx:02d}-{g.label}")
+    os.makedirs(logdir, exist_ok=True)
+    cmd = [os.path.join(SCRIPTS_DIR, "e1kx-vm"), "--nics", g.topo["nics"],
+           "--wiring", g.topo["wiring"], "--logdir", logdir,
+           "--timeout", str(g.timeout + BOOT_SLACK)]
+    if g.topo["append"]:
+        cmd += ["--append", g.topo["append"]]
+    if args.kernel:
+        cmd += ["--kernel", args.kernel]
+        if args.modules:
+            cmd += ["--modules", args.modules]
+    cmd += ["--", "tests/guest-runner.sh " + " ".join(g.tests)]
+    print(f"# group {g.label}: {' '.join(g.tests)}", flush=True)
+    t0 = time.monotonic()
+    with open(os.path.join(logdir, "output.log"), "w") as log:
+        p = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True,
+                             errors="replace")
+        for line in p.stdout:
+            log.write(line)
+            log.flush()
+            line = line.rstrip("\n")
+            m = RESULT_RE.match(line)
+            if m and m.group(3) in g.tests:
+                g.results[m.group(3)] = (m.group(1) == "ok", m.group(4) or "")
+            print(f"# {line}", file=tap_out, flush=True)
+        rc = p.wait()
+    dt = time.monotonic() - t0
+    print(f"# group {g.label}: guest exit status {rc} after {dt:.0f}s",
+          flush=True)
+    if rc == 124:
+        g.note = "guest timed out"
+    elif rc == 125:
+        g.note = "guest died or never ran the tests (see console.log)"
+    elif rc not in (0, 1):
+        g.note = f"guest runner exited with status {rc}"
+    return logdir
+
+
+def main():
+    ap = argparse.ArgumentParser(description="run e1kx kselftests in QEMU")
+    ap.add_argument("--tests", help="comma-separated test names (a or a.sh)")
+    ap.add_argument("--kernel", help="bzImage to boot (passed to e1kx-vm)")
+    ap.add_argument("--modules",
+                    help="DIR with lib/modules/<ver> for --kernel")
+    args = ap.parse_args()
+    if args.kernel and not args.modules:
+        # A kernel build tree installed with INSTALL_MOD_PATH next to it.
+        guess = os.path.join(os.path.dirname(os.path.abspath(args.kernel)),
+                             "modules")
+        if os.path.isdir(os.path.join(guess, "lib", "modules")):
+            args.modules = guess
+        else:
+            ap.error("--kernel needs --modules DIR (with lib/modules/<ver>)")
+
+    tests = test_programs()
+    if args.tests:
+        want = {t if t.endswith(".sh") else t + ".sh"
+                for t in args.tests.split(",") if t}
+        unknown = want - set(tests)
+        if unknown:
+            ap.error(f"unknown tests: {', '.join(sorted(unknown))}")
+        tests = [t for t in tests if t in want]
+
+    groups = {}
+    for t in tests:
+        topo, tmo = read_headers(t)
+        key = (topo["nics"], topo["wiring"], topo["append"], args.kernel)
+        if key not in groups:
+            groups[key] = Group(key, topo)
+        groups[key].tests.append(t)
+        groups[key].timeout += tmo + 10
+
+    os.makedirs(OUT_DIR, exist_ok=True)
+    subprocess.run([os.path.join(SCRIPTS_DIR, "e1kx-vm"), "--cleanup-stale"],
+                   stdout=subprocess.DEVNULL)
+    t0 = time.monotonic()
+    print("TAP version 13")
+    print(f"1..{len(tests)}", flush=True)
+    lines = []
+    passed = failed = skipped = 0
+    n = 0
+    for idx, g in enumerate(groups.values()):
+        run_group(g, idx, args, sys.stdout)
+        for t in g.tests:
+            n += 1
+            name = t[:-3] if t.endswith(".sh") else t
+            if t in g.results:
+                ok, directive = g.results[t]
+            else:
+                ok, directive = False, (g.note or "no result from the guest")
+            if ok and directive.upper().startswith("SKIP"):
+                skipped += 1
+            elif ok:
+                passed += 1
+            else:
+                failed += 1
+            line = f"{'ok' if ok else 'not ok'} {n} {name}"
+            if directive:
+                line += f" # {directive}"
+            lines.append(line)
+            print(line, flush=True)
+
+    with open(os.path.join(OUT_DIR, "results.tap"), "w") as f:
+        f.write(f"TAP version 13\n1..{len(tests)}\n")
+        f.write("\n".join(lines) + "\n")
+        f.write(f"# {passed} passed, {failed} failed, {skipped} skipped "
+                f"in {time.monotonic() - t0:.0f}s\n")
+    print(f"# logs in {os.path.relpath(OUT_DIR, os.getcwd())}, "
+          f"{time.monotonic() - t0:.0f}s", flush=True)
+    print(f"{passed} passed, {failed} failed, {skipped} skipped", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)
