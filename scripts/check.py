@@ -15,6 +15,7 @@ group with the console log, results.tap).  The last line printed is
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -155,7 +156,8 @@ def main():
         groups[key].tests.append(t)
         groups[key].timeout += tmo + 10
 
-    os.makedirs(OUT_DIR, exist_ok=True)
+    shutil.rmtree(OUT_DIR, ignore_errors=True)  # logs of the previous run
+    os.makedirs(OUT_DIR)
     subprocess.run([os.path.join(SCRIPTS_DIR, "e1kx-vm"), "--cleanup-stale"],
                    stdout=subprocess.DEVNULL)
     t0 = time.monotonic()

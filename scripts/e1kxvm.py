@@ -460,7 +460,7 @@ def qemu_argv(kernel, initrd, append, nics, smp, mem, sock_out, sock_ctl,
             "-serial", "chardev:out",
             # The host root, read-only.
             "-fsdev", "local,id=hostroot,path=/,security_model=none,"
-                      "readonly=on",
+                      "readonly=on,multidevs=remap",
             "-device", "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot",
             # Control channel and monitor.
             "-device", "virtio-serial-pci,id=vser",
