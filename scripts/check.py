@@ -33,10 +33,12 @@ def test_programs():
     """TEST_PROGS from tests/Makefile, in order."""
     with open(os.path.join(TESTS_DIR, "Makefile")) as f:
         text = f.read().replace("\\\n", " ")
-    m = re.search(r"^TEST_PROGS\s*:?=(.*)$", text, re.M)
-    if not m:
+    progs = []
+    for op, val in re.findall(r"^TEST_PROGS\s*(\+|:)?=(.*)$", text, re.M):
+        progs = progs + val.split() if op == "+" else val.split()
+    if not progs:
         sys.exit("check.py: no TEST_PROGS in tests/Makefile")
-    return m.group(1).split()
+    return progs
 
 
 def read_headers(name):
