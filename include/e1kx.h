@@ -8,14 +8,18 @@
 #ifndef _E1KX_H_
 #define _E1KX_H_
 
+#include <linux/bpf.h>
 #include <linux/ethtool.h>
 #include <linux/io.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
+#include <linux/sizes.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 
 #include "e1kx_compat.h"
+#include "e1kx_desc.h"
 #include "e1kx_regs.h"
 
 #define E1KX_DRV_NAME		"e1kx"
@@ -48,9 +52,110 @@ enum e1kx_irq_mode {
 
 /* Default interrupt rate limit: 20000 irq/s, in 256 ns units */
 #define E1KX_ITR_DEFAULT	(NSEC_PER_SEC / 20000 / E1KX_ITR_UNIT_NS)
+/*
+ * The "other" vector also fires on RX overrun, which comes in storms
+ * while the host is behind: hold it to 250 irq/s (link changes are
+ * still seen within 4 ms).
+ */
+#define E1KX_ITR_OTHER		(NSEC_PER_SEC / 250 / E1KX_ITR_UNIT_NS)
 
 enum e1kx_state_bits {
-	E1KX_STATE_UP,		/* opened and interrupts armed */
+	E1KX_STATE_UP,		/* datapath running, interrupts armed */
+	E1KX_STATE_RESETTING,	/* reset task owns the datapath */
+};
+
+/* Ring sizes: descriptors, a multiple of 8 (128-byte RDLEN/TDLEN units) */
+#define E1KX_RING_DEFAULT	256
+#define E1KX_RING_MIN		128
+#define E1KX_RING_MAX		4096
+#define E1KX_RING_ALIGN		8
+
+/* TX: the model drops a packet spread over more than 64 descriptors */
+#define E1KX_TX_MAX_PKT_DESC	64
+#define E1KX_TX_MAX_BUF		8192	/* bytes per data descriptor */
+#define E1KX_TX_DESC_NEEDED	(E1KX_TX_MAX_PKT_DESC + 1)	/* + context */
+#define E1KX_TX_WAKE_THRESH	(E1KX_TX_DESC_NEEDED + 16)
+#define E1KX_TSO_MAX_SIZE	SZ_64K
+
+/* RX: one page per buffer, headroom for XDP, 2 KiB given to the device */
+#define E1KX_RX_HEADROOM	XDP_PACKET_HEADROOM
+#define E1KX_RX_BUF_LEN		2048
+#define E1KX_MAX_MTU		9216
+#define E1KX_RX_REFILL_BATCH	16
+
+struct e1kx_ring_stats {
+	struct u64_stats_sync syncp;
+	u64 packets;
+	u64 bytes;
+	u64 restarts;		/* TX: queue stopped for lack of room */
+	u64 drops;		/* RX: frames dropped by the driver */
+	u64 errors;		/* RX: frames the device flagged bad */
+	u64 length_errors;	/* RX: bad lengths reported by the device */
+	u64 csum_err;		/* RX: L3/L4 checksum errors */
+	u64 alloc_fail;		/* RX: buffer allocation failures */
+};
+
+/* The offload setup a TX context descriptor carries */
+struct e1kx_tx_ctx {
+	u32 ip_setup;
+	u32 tu_setup;
+	u32 cmd_len;
+	u32 seg_setup;
+};
+
+struct e1kx_tx_buf {
+	struct sk_buff *skb;	/* on the first slot of a packet */
+	dma_addr_t dma;
+	u32 len;		/* mapped length, 0 for a context slot */
+	u32 bytes;		/* on the first slot: wire bytes, for BQL */
+	u16 segs;		/* on the first slot: packets on the wire */
+	u16 eop;		/* on the first slot: index of its last desc */
+	bool is_page;
+};
+
+struct e1kx_tx_ring {
+	struct e1kx_tx_desc *desc;
+	struct e1kx_tx_buf *buf;
+	struct device *dev;
+	struct net_device *netdev;
+	void __iomem *tail;
+	u16 count;
+	u16 next_to_use;
+	u16 next_to_clean;
+	u8 qid;
+	bool ctx_valid;		/* ctx is what the device holds */
+	struct e1kx_tx_ctx ctx;
+	dma_addr_t dma;
+	struct e1kx_ring_stats stats;
+};
+
+struct e1kx_rx_ring {
+	union e1kx_rx_desc *desc;
+	struct page **pages;
+	struct page_pool *pool;
+	struct device *dev;
+	struct net_device *netdev;
+	struct napi_struct *napi;
+	void __iomem *tail;
+	struct sk_buff *skb;	/* frame spanning descriptors, in progress */
+	bool frame_bad;		/* drop the rest of the frame in progress */
+	bool starved;		/* refill failed, watchdog retries */
+	u16 count;
+	u16 next_to_use;
+	u16 next_to_clean;
+	u8 qid;
+	dma_addr_t dma;
+	struct e1kx_ring_stats stats;
+};
+
+/* One interrupt vector and its NAPI context: a TX/RX ring pair */
+struct e1kx_q_vector {
+	struct napi_struct napi;
+	struct e1kx_priv *priv;
+	struct e1kx_tx_ring *tx;
+	struct e1kx_rx_ring *rx;
+	u32 ims;		/* causes to unmask when polling is done */
+	unsigned int vector;
 };
 
 struct e1kx_priv {
@@ -76,13 +181,32 @@ struct e1kx_priv {
 	bool nvm_valid;
 	char nvm_version[32];
 
+	/* Datapath */
+	struct e1kx_tx_ring tx_ring[E1KX_MAX_QUEUE_PAIRS];
+	struct e1kx_rx_ring rx_ring[E1KX_MAX_QUEUE_PAIRS];
+	struct e1kx_q_vector q_vector[E1KX_MAX_QUEUE_PAIRS];
+	u16 tx_ring_count;
+	u16 rx_ring_count;
+	u8 rss_key[E1KX_RSS_KEY_SIZE];
+	u32 mta[E1KX_MTA_ENTRIES];	/* multicast hash table shadow */
+	u32 vfta[E1KX_VFTA_ENTRIES];	/* VLAN filter table shadow */
+	u8 rss_indir[E1KX_RETA_ENTRIES];
+	spinlock_t rctl_lock;	/* RCTL writers: rx mode, MTU, features */
+	u32 rctl;		/* RCTL as last programmed, EN included */
+	struct work_struct reset_task;
+	u64 tx_timeouts;
+	u64 resets;
+
+	/* Hardware counters, accumulated from clear-on-read registers */
+	spinlock_t hw_stats_lock;
+	u64 *hw_stats;
+
 	/* Link */
 	struct delayed_work watchdog;
 	unsigned int link_speed;	/* SPEED_* while carrier is on */
 	u8 link_duplex;			/* DUPLEX_* while carrier is on */
 
-	/* Software counters until the datapath owns per-ring ones */
-	atomic64_t tx_dropped;
+	u64 link_changes;
 };
 
 static inline u32 e1kx_rd32(struct e1kx_priv *priv, u32 reg)
@@ -123,16 +247,63 @@ void e1kx_phy_power_down(struct e1kx_priv *priv);
 int e1kx_phy_restart_autoneg(struct e1kx_priv *priv);
 void e1kx_link_update(struct e1kx_priv *priv);
 
-/* irq.c: vector allocation, handlers, masking */
+/* irq.c: vector allocation, handlers, masking, NAPI */
 int e1kx_irq_alloc_vectors(struct e1kx_priv *priv);
+void e1kx_napi_add(struct e1kx_priv *priv);
+void e1kx_napi_del(struct e1kx_priv *priv);
+void e1kx_napi_enable(struct e1kx_priv *priv);
+void e1kx_napi_disable(struct e1kx_priv *priv);
+void e1kx_napi_kick(struct e1kx_priv *priv);
 void e1kx_irq_free_vectors(struct e1kx_priv *priv);
 int e1kx_irq_request(struct e1kx_priv *priv);
 void e1kx_irq_release(struct e1kx_priv *priv);
 void e1kx_irq_enable(struct e1kx_priv *priv);
 void e1kx_irq_disable(struct e1kx_priv *priv);
 
-/* netdev.c: net_device operations and the watchdog */
+/* netdev.c: net_device operations, datapath up/down, watchdog, reset */
 void e1kx_netdev_setup(struct e1kx_priv *priv);
+int e1kx_up(struct e1kx_priv *priv);
+void e1kx_down(struct e1kx_priv *priv);
+
+/* tx.c: transmit rings */
+int e1kx_tx_ring_alloc(struct e1kx_priv *priv, struct e1kx_tx_ring *ring,
+		       unsigned int qid, unsigned int count);
+void e1kx_tx_ring_free(struct e1kx_tx_ring *ring);
+void e1kx_tx_ring_configure(struct e1kx_priv *priv, struct e1kx_tx_ring *ring);
+void e1kx_tx_ring_drain(struct e1kx_tx_ring *ring);
+bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget);
+netdev_tx_t e1kx_xmit(struct sk_buff *skb, struct net_device *netdev);
+netdev_features_t e1kx_features_check(struct sk_buff *skb,
+				      struct net_device *netdev,
+				      netdev_features_t features);
+
+/* rx.c: receive rings */
+int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
+		       unsigned int qid, unsigned int count);
+void e1kx_rx_ring_free(struct e1kx_rx_ring *ring);
+void e1kx_rx_ring_configure(struct e1kx_priv *priv, struct e1kx_rx_ring *ring);
+void e1kx_rx_configure(struct e1kx_priv *priv);
+void e1kx_rx_enable(struct e1kx_priv *priv);
+void e1kx_rx_disable(struct e1kx_priv *priv);
+int e1kx_rx_poll(struct e1kx_rx_ring *ring, int budget);
+bool e1kx_rx_refill(struct e1kx_rx_ring *ring);
+
+/* filter.c: address, multicast and VLAN filters; RSS */
+void e1kx_set_rx_mode(struct net_device *netdev);
+int e1kx_vlan_rx_add_vid(struct net_device *netdev, __be16 proto, u16 vid);
+int e1kx_vlan_rx_kill_vid(struct net_device *netdev, __be16 proto, u16 vid);
+void e1kx_filters_restore(struct e1kx_priv *priv);
+void e1kx_rss_init(struct e1kx_priv *priv);
+void e1kx_rss_program(struct e1kx_priv *priv);
+
+/* stats.c: software and hardware counters */
+int e1kx_stats_init(struct e1kx_priv *priv);
+void e1kx_stats_update_hw(struct e1kx_priv *priv);
+void e1kx_get_stats64(struct net_device *netdev,
+		      struct rtnl_link_stats64 *stats);
+int e1kx_stats_count(struct e1kx_priv *priv);
+void e1kx_stats_strings(struct e1kx_priv *priv, u8 *data);
+void e1kx_stats_fill(struct e1kx_priv *priv, u64 *data);
 
 /* ethtool.c */
 void e1kx_set_ethtool_ops(struct net_device *netdev);

@@ -19,6 +19,13 @@
 #include <asm/unaligned.h>
 #endif
 
+/* 6.6 split the page_pool header */
+#ifdef E1KX_HAVE_PAGE_POOL_HELPERS_H
+#include <net/page_pool/helpers.h>
+#else
+#include <net/page_pool.h>
+#endif
+
 /* 6.8 renamed PCI_IRQ_LEGACY to PCI_IRQ_INTX */
 #ifndef PCI_IRQ_INTX
 #define PCI_IRQ_INTX PCI_IRQ_LEGACY

@@ -93,13 +93,18 @@
 #define E1KX_INT_RXO			BIT(6)
 #define E1KX_INT_RXT0			BIT(7)
 #define E1KX_INT_MDAC			BIT(9)
+#define E1KX_INT_SRPD			BIT(16)	/* small packet received */
+#define E1KX_INT_ACK			BIT(17)	/* TCP ACK received */
+#define E1KX_INT_MNG			BIT(18)
 #define E1KX_INT_RXQ(q)			BIT(20 + (q))
 #define E1KX_INT_TXQ(q)			BIT(22 + (q))
 #define E1KX_INT_OTHER			BIT(24)
 #define E1KX_ICR_INT_ASSERTED		BIT(31)
 /* Causes that MSI-X delivers through the "other" vector */
 #define E1KX_INT_OTHER_CAUSES		(E1KX_INT_OTHER | E1KX_INT_LSC | \
-					 E1KX_INT_RXO | E1KX_INT_MDAC)
+					 E1KX_INT_RXO | E1KX_INT_MDAC | \
+					 E1KX_INT_SRPD | E1KX_INT_ACK | \
+					 E1KX_INT_MNG)
 #define E1KX_INT_ALL			GENMASK(31, 0)
 
 /* IVAR: a 4-bit entry per cause: vector number plus a valid bit */
@@ -123,11 +128,14 @@
 #define E1KX_RCTL_MPE			BIT(4)
 #define E1KX_RCTL_LPE			BIT(5)
 #define E1KX_RCTL_LBM			GENMASK(7, 6)
+#define E1KX_RCTL_LBM_MAC		1
 #define E1KX_RCTL_RDMTS			GENMASK(9, 8)
 #define E1KX_RCTL_DTYP			GENMASK(11, 10)
+#define E1KX_RCTL_RDMTS_HALF		0
 #define E1KX_RCTL_MO			GENMASK(13, 12)
 #define E1KX_RCTL_BAM			BIT(15)
 #define E1KX_RCTL_BSIZE			GENMASK(17, 16)
+#define E1KX_RCTL_BSIZE_2048		0
 #define E1KX_RCTL_VFE			BIT(18)
 #define E1KX_RCTL_DPF			BIT(22)
 #define E1KX_RCTL_BSEX			BIT(25)
@@ -176,15 +184,90 @@
 #define E1KX_TADV		0x0382C
 #define E1KX_TARC(q)		(0x03840 + E1KX_QUEUE_STRIDE * (q))
 #define E1KX_TARC_ENABLE		BIT(10)
+#define E1KX_TXDCTL_PTHRESH		GENMASK(5, 0)
+#define E1KX_TXDCTL_HTHRESH		GENMASK(13, 8)
+#define E1KX_TXDCTL_WTHRESH		GENMASK(21, 16)
+#define E1KX_TXDCTL_COUNT_DESC		BIT(22)	/* datasheet: set to 1 */
+#define E1KX_TXDCTL_GRAN		BIT(24)	/* thresholds in descriptors */
+#define E1KX_RXDCTL_PTHRESH		GENMASK(5, 0)
+#define E1KX_RXDCTL_HTHRESH		GENMASK(13, 8)
+#define E1KX_RXDCTL_WTHRESH		GENMASK(21, 16)
+#define E1KX_RXDCTL_GRAN		BIT(24)
+/* Ring length register: bytes, a multiple of 128 */
+#define E1KX_RING_LEN_ALIGN		128
 #define E1KX_NUM_QUEUES		2
 
-/* Statistics: clear-on-read block */
+/* Statistics: clear-on-read; for 64-bit ones read low, then high */
 #define E1KX_STATS_FIRST	0x04000
+#define E1KX_CRCERRS		0x04000
+#define E1KX_ALGNERRC		0x04004
+#define E1KX_SYMERRS		0x04008
+#define E1KX_RXERRC		0x0400C
+#define E1KX_MPC		0x04010
+#define E1KX_SCC		0x04014
+#define E1KX_ECOL		0x04018
+#define E1KX_MCC		0x0401C
+#define E1KX_LATECOL		0x04020
+#define E1KX_COLC		0x04028
+#define E1KX_DC			0x04030
+#define E1KX_TNCRS		0x04034
+#define E1KX_SEC		0x04038
+#define E1KX_CEXTERR		0x0403C
+#define E1KX_RLEC		0x04040
+#define E1KX_XONRXC		0x04048
+#define E1KX_XONTXC		0x0404C
+#define E1KX_XOFFRXC		0x04050
+#define E1KX_XOFFTXC		0x04054
+#define E1KX_FCRUC		0x04058
+#define E1KX_PRC64		0x0405C
+#define E1KX_PRC127		0x04060
+#define E1KX_PRC255		0x04064
+#define E1KX_PRC511		0x04068
+#define E1KX_PRC1023		0x0406C
+#define E1KX_PRC1522		0x04070
+#define E1KX_GPRC		0x04074
+#define E1KX_BPRC		0x04078
+#define E1KX_MPRC		0x0407C
+#define E1KX_GPTC		0x04080
+#define E1KX_GORCL		0x04088
+#define E1KX_GOTCL		0x04090
+#define E1KX_RNBC		0x040A0
+#define E1KX_RUC		0x040A4
+#define E1KX_RFC		0x040A8
+#define E1KX_ROC		0x040AC
+#define E1KX_RJC		0x040B0
+#define E1KX_MGTPRC		0x040B4
+#define E1KX_MGTPDC		0x040B8
+#define E1KX_MGTPTC		0x040BC
+#define E1KX_TORL		0x040C0
+#define E1KX_TOTL		0x040C8
+#define E1KX_TPR		0x040D0
+#define E1KX_TPT		0x040D4
+#define E1KX_PTC64		0x040D8
+#define E1KX_PTC127		0x040DC
+#define E1KX_PTC255		0x040E0
+#define E1KX_PTC511		0x040E4
+#define E1KX_PTC1023		0x040E8
+#define E1KX_PTC1522		0x040EC
+#define E1KX_MPTC		0x040F0
+#define E1KX_BPTC		0x040F4
+#define E1KX_TSCTC		0x040F8
+#define E1KX_TSCTFC		0x040FC
+#define E1KX_IAC		0x04100
 #define E1KX_STATS_LAST		0x04100
+#define E1KX_STAT_HI_OFFSET	4	/* high half of a 64-bit counter */
 
 /* Receive filtering and offloads */
 #define E1KX_RXCSUM		0x05000
+#define E1KX_RXCSUM_IPOFLD		BIT(8)
+#define E1KX_RXCSUM_TUOFLD		BIT(9)
+#define E1KX_RXCSUM_PCSD		BIT(13)	/* RSS hash instead of csum */
 #define E1KX_RFCTL		0x05008
+#define E1KX_RFCTL_ISCSI_DIS		BIT(0)
+#define E1KX_RFCTL_NFSW_DIS		BIT(6)
+#define E1KX_RFCTL_NFSR_DIS		BIT(7)
+#define E1KX_RFCTL_ACK_DIS		BIT(13)	/* no ACK-detect interrupts */
+#define E1KX_RFCTL_EXSTEN		BIT(15)	/* extended RX descriptors */
 #define E1KX_MTA(i)		(0x05200 + 4 * (i))
 #define E1KX_MTA_ENTRIES	128
 #define E1KX_RAL(i)		(0x05400 + 8 * (i))
@@ -195,9 +278,19 @@
 #define E1KX_VFTA(i)		(0x05600 + 4 * (i))
 #define E1KX_VFTA_ENTRIES	128
 #define E1KX_MRQC		0x05818
+#define E1KX_MRQC_ENABLE		GENMASK(1, 0)
+#define E1KX_MRQC_ENABLE_RSS		1
+#define E1KX_MRQC_TCPIPV4		BIT(16)
+#define E1KX_MRQC_IPV4			BIT(17)
+#define E1KX_MRQC_TCPIPV6		BIT(18)
+#define E1KX_MRQC_IPV6EX		BIT(19)
+#define E1KX_MRQC_IPV6			BIT(20)
 #define E1KX_MANC		0x05820
 #define E1KX_RETA(i)		(0x05C00 + 4 * (i))
 #define E1KX_RSSRK(i)		(0x05C80 + 4 * (i))
+#define E1KX_RETA_ENTRIES	128
+#define E1KX_RETA_QUEUE			BIT(7)
+#define E1KX_RSS_KEY_SIZE	40
 
 /* Bounded waits, in microseconds */
 #define E1KX_MDIC_TIMEOUT_US		10000

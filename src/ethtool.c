@@ -94,6 +94,25 @@ static void e1kx_set_msglevel(struct net_device *netdev, u32 level)
 	priv->msg_enable = level;
 }
 
+static int e1kx_get_sset_count(struct net_device *netdev, int sset)
+{
+	if (sset != ETH_SS_STATS)
+		return -EOPNOTSUPP;
+	return e1kx_stats_count(netdev_priv(netdev));
+}
+
+static void e1kx_get_strings(struct net_device *netdev, u32 sset, u8 *data)
+{
+	if (sset == ETH_SS_STATS)
+		e1kx_stats_strings(netdev_priv(netdev), data);
+}
+
+static void e1kx_get_ethtool_stats(struct net_device *netdev,
+				   struct ethtool_stats *stats, u64 *data)
+{
+	e1kx_stats_fill(netdev_priv(netdev), data);
+}
+
 static const struct ethtool_ops e1kx_ethtool_ops = {
 	.get_drvinfo		= e1kx_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
@@ -101,6 +120,9 @@ static const struct ethtool_ops e1kx_ethtool_ops = {
 	.nway_reset		= e1kx_nway_reset,
 	.get_msglevel		= e1kx_get_msglevel,
 	.set_msglevel		= e1kx_set_msglevel,
+	.get_sset_count		= e1kx_get_sset_count,
+	.get_strings		= e1kx_get_strings,
+	.get_ethtool_stats	= e1kx_get_ethtool_stats,
 };
 
 void e1kx_set_ethtool_ops(struct net_device *netdev)

@@ -179,6 +179,7 @@ static void e1kx_hw_clear_stats(struct e1kx_priv *priv)
  */
 void e1kx_hw_init(struct e1kx_priv *priv)
 {
+	unsigned int v;
 	u32 ctrl;
 
 	/* Link: speed and duplex resolved by the PHY, MAC follows */
@@ -197,8 +198,13 @@ void e1kx_hw_init(struct e1kx_priv *priv)
 	e1kx_wr32(priv, E1KX_EIAC, 0);
 	e1kx_wr32(priv, E1KX_IVAR, 0);
 	e1kx_wr32(priv, E1KX_ITR, E1KX_ITR_DEFAULT);
+	for (v = 0; v < E1KX_MSIX_VECTORS; v++)
+		e1kx_wr32(priv, E1KX_EITR(v), E1KX_ITR_DEFAULT);
 
+	spin_lock_bh(&priv->rctl_lock);
+	priv->rctl = 0;
 	e1kx_wr32(priv, E1KX_RCTL, 0);
+	spin_unlock_bh(&priv->rctl_lock);
 	e1kx_wr32(priv, E1KX_TCTL, E1KX_TCTL_PSP |
 		  FIELD_PREP(E1KX_TCTL_CT, E1KX_TCTL_CT_DEFAULT) |
 		  FIELD_PREP(E1KX_TCTL_COLD, E1KX_TCTL_COLD_FD) |

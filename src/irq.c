@@ -8,6 +8,10 @@
  */
 #include "e1kx.h"
 
+/* Causes that schedule NAPI when a single vector serves everything */
+#define E1KX_INT_LEGACY_QUEUE	(E1KX_INT_TXDW | E1KX_INT_RXT0 | \
+				 E1KX_INT_RXDMT0 | E1KX_INT_RXO)
+
 static unsigned int e1kx_other_vector(struct e1kx_priv *priv)
 {
 	return priv->irq_mode == E1KX_IRQ_MSIX ? priv->num_queue_pairs : 0;
@@ -16,6 +20,18 @@ static unsigned int e1kx_other_vector(struct e1kx_priv *priv)
 static void e1kx_irq_link_event(struct e1kx_priv *priv)
 {
 	mod_delayed_work(system_wq, &priv->watchdog, 0);
+}
+
+/*
+ * MSI-X queue vector. EIAC has already cleared and masked this vector's
+ * causes in the device, so there is no register to touch here.
+ */
+static irqreturn_t e1kx_msix_queue(int irq, void *data)
+{
+	struct e1kx_q_vector *qv = data;
+
+	napi_schedule_irqoff(&qv->napi);
+	return IRQ_HANDLED;
 }
 
 /* MSI-X "other" vector: link changes and error causes, not the hot path */
@@ -41,7 +57,27 @@ static irqreturn_t e1kx_intr(int irq, void *data)
 		return IRQ_NONE;	/* a shared INTx line, not ours */
 	if (icr & E1KX_INT_LSC)
 		e1kx_irq_link_event(priv);
+	if (icr & E1KX_INT_LEGACY_QUEUE) {
+		e1kx_wr32(priv, E1KX_IMC, E1KX_INT_LEGACY_QUEUE);
+		napi_schedule_irqoff(&priv->q_vector[0].napi);
+	}
 	return IRQ_HANDLED;
+}
+
+static int e1kx_poll(struct napi_struct *napi, int budget)
+{
+	struct e1kx_q_vector *qv = container_of(napi, struct e1kx_q_vector,
+						napi);
+	int done = 0;
+
+	e1kx_tx_clean(qv->tx, budget);
+	if (budget)
+		done = e1kx_rx_poll(qv->rx, budget);
+	if (done == budget)
+		return budget;
+	if (napi_complete_done(napi, done))
+		e1kx_wr32(qv->priv, E1KX_IMS, qv->ims);
+	return done;
 }
 
 int e1kx_irq_alloc_vectors(struct e1kx_priv *priv)
@@ -77,41 +113,148 @@ void e1kx_irq_free_vectors(struct e1kx_priv *priv)
 	priv->num_vectors = 0;
 }
 
+void e1kx_napi_add(struct e1kx_priv *priv)
+{
+	unsigned int q;
+
+	for (q = 0; q < priv->num_queue_pairs; q++) {
+		struct e1kx_q_vector *qv = &priv->q_vector[q];
+
+		qv->priv = priv;
+		qv->tx = &priv->tx_ring[q];
+		qv->rx = &priv->rx_ring[q];
+		if (priv->irq_mode == E1KX_IRQ_MSIX) {
+			qv->vector = q;
+			qv->ims = E1KX_INT_RXQ(q) | E1KX_INT_TXQ(q);
+		} else {
+			qv->vector = 0;
+			qv->ims = E1KX_INT_LEGACY_QUEUE;
+		}
+		netif_napi_add(priv->netdev, &qv->napi, e1kx_poll);
+	}
+}
+
+void e1kx_napi_del(struct e1kx_priv *priv)
+{
+	unsigned int q;
+
+	for (q = 0; q < priv->num_queue_pairs; q++)
+		netif_napi_del(&priv->q_vector[q].napi);
+}
+
+void e1kx_napi_enable(struct e1kx_priv *priv)
+{
+	unsigned int q;
+
+	for (q = 0; q < priv->num_queue_pairs; q++)
+		napi_enable(&priv->q_vector[q].napi);
+}
+
+void e1kx_napi_disable(struct e1kx_priv *priv)
+{
+	unsigned int q;
+
+	for (q = 0; q < priv->num_queue_pairs; q++)
+		napi_disable(&priv->q_vector[q].napi);
+}
+
+/* Poll rings whose refill failed, so they recover without an interrupt */
+void e1kx_napi_kick(struct e1kx_priv *priv)
+{
+	unsigned int q;
+
+	for (q = 0; q < priv->num_queue_pairs; q++)
+		if (READ_ONCE(priv->rx_ring[q].starved))
+			napi_schedule(&priv->q_vector[q].napi);
+}
+
+static int e1kx_irq_request_msix(struct e1kx_priv *priv)
+{
+	unsigned int other = e1kx_other_vector(priv), q;
+	const char *ifname = priv->netdev->name;
+	int err, irq;
+
+	for (q = 0; q < priv->num_queue_pairs; q++) {
+		irq = pci_irq_vector(priv->pdev, q);
+		snprintf(priv->irq_name[q], sizeof(priv->irq_name[q]),
+			 "%s-rxtx-%u", ifname, q);
+		err = request_irq(irq, e1kx_msix_queue, 0, priv->irq_name[q],
+				  &priv->q_vector[q]);
+		if (err)
+			goto err_free;
+		irq_update_affinity_hint(irq, cpumask_of(q % num_online_cpus()));
+	}
+	snprintf(priv->irq_name[other], sizeof(priv->irq_name[other]),
+		 "%s-other", ifname);
+	err = request_irq(pci_irq_vector(priv->pdev, other), e1kx_msix_other,
+			  0, priv->irq_name[other], priv);
+	if (!err)
+		return 0;
+
+err_free:
+	while (q--) {
+		irq = pci_irq_vector(priv->pdev, q);
+		irq_update_affinity_hint(irq, NULL);
+		free_irq(irq, &priv->q_vector[q]);
+	}
+	return err;
+}
+
 int e1kx_irq_request(struct e1kx_priv *priv)
 {
-	unsigned int v = e1kx_other_vector(priv);
-	char *name = priv->irq_name[v];
-	int irq = pci_irq_vector(priv->pdev, v);
+	char *name = priv->irq_name[0];
 
-	if (priv->irq_mode == E1KX_IRQ_MSIX) {
-		snprintf(name, sizeof(priv->irq_name[v]), "%s-other",
-			 priv->netdev->name);
-		return request_irq(irq, e1kx_msix_other, 0, name, priv);
-	}
-	snprintf(name, sizeof(priv->irq_name[v]), "%s", priv->netdev->name);
-	return request_irq(irq, e1kx_intr,
+	if (priv->irq_mode == E1KX_IRQ_MSIX)
+		return e1kx_irq_request_msix(priv);
+	snprintf(name, sizeof(priv->irq_name[0]), "%s", priv->netdev->name);
+	return request_irq(pci_irq_vector(priv->pdev, 0), e1kx_intr,
 			   priv->irq_mode == E1KX_IRQ_INTX ? IRQF_SHARED : 0,
 			   name, priv);
 }
 
 void e1kx_irq_release(struct e1kx_priv *priv)
 {
+	unsigned int q;
+	int irq;
+
+	if (priv->irq_mode != E1KX_IRQ_MSIX) {
+		free_irq(pci_irq_vector(priv->pdev, 0), priv);
+		return;
+	}
+	for (q = 0; q < priv->num_queue_pairs; q++) {
+		irq = pci_irq_vector(priv->pdev, q);
+		irq_update_affinity_hint(irq, NULL);
+		free_irq(irq, &priv->q_vector[q]);
+	}
 	free_irq(pci_irq_vector(priv->pdev, e1kx_other_vector(priv)), priv);
 }
 
 /* Route causes to vectors and unmask them */
 void e1kx_irq_enable(struct e1kx_priv *priv)
 {
-	if (priv->irq_mode == E1KX_IRQ_MSIX) {
-		e1kx_wr32(priv, E1KX_CTRL_EXT, e1kx_rd32(priv, E1KX_CTRL_EXT) |
-			  E1KX_CTRL_EXT_PBA_CLR);
-		e1kx_wr32(priv, E1KX_IVAR,
-			  FIELD_PREP(E1KX_IVAR_OTHER, e1kx_other_vector(priv) |
-				     E1KX_IVAR_VALID));
-		e1kx_wr32(priv, E1KX_IMS, E1KX_INT_OTHER | E1KX_INT_LSC);
-	} else {
-		e1kx_wr32(priv, E1KX_IMS, E1KX_INT_LSC);
+	u32 ivar, queues = 0;
+	unsigned int q;
+
+	if (priv->irq_mode != E1KX_IRQ_MSIX) {
+		e1kx_wr32(priv, E1KX_IMS, E1KX_INT_LSC | E1KX_INT_LEGACY_QUEUE);
+		e1kx_flush(priv);
+		return;
 	}
+
+	ivar = FIELD_PREP(E1KX_IVAR_OTHER,
+			  e1kx_other_vector(priv) | E1KX_IVAR_VALID);
+	for (q = 0; q < priv->num_queue_pairs; q++) {
+		ivar |= (q | E1KX_IVAR_VALID) << E1KX_IVAR_RXQ_SHIFT(q);
+		ivar |= (q | E1KX_IVAR_VALID) << E1KX_IVAR_TXQ_SHIFT(q);
+		queues |= priv->q_vector[q].ims;
+	}
+	e1kx_wr32(priv, E1KX_CTRL_EXT, e1kx_rd32(priv, E1KX_CTRL_EXT) |
+		  E1KX_CTRL_EXT_PBA_CLR);
+	e1kx_wr32(priv, E1KX_IVAR, ivar);
+	e1kx_wr32(priv, E1KX_EITR(e1kx_other_vector(priv)), E1KX_ITR_OTHER);
+	/* A fired queue vector clears and masks its own causes */
+	e1kx_wr32(priv, E1KX_EIAC, queues);
+	e1kx_wr32(priv, E1KX_IMS, queues | E1KX_INT_OTHER | E1KX_INT_LSC);
 	e1kx_flush(priv);
 }
 
@@ -121,6 +264,7 @@ void e1kx_irq_disable(struct e1kx_priv *priv)
 	unsigned int v;
 
 	e1kx_wr32(priv, E1KX_IMC, E1KX_INT_ALL);
+	e1kx_wr32(priv, E1KX_EIAC, 0);
 	e1kx_flush(priv);
 	for (v = 0; v < priv->num_vectors; v++)
 		synchronize_irq(pci_irq_vector(priv->pdev, v));

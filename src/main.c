@@ -83,17 +83,28 @@ static int e1kx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (err)
 		goto err_release;
 
+	err = e1kx_stats_init(priv);
+	if (err)
+		goto err_release;
+
 	e1kx_hw_init(priv);
 
 	err = e1kx_irq_alloc_vectors(priv);
 	if (err)
 		goto err_release;
+	e1kx_rss_init(priv);
+	e1kx_napi_add(priv);
+
+	err = netif_set_real_num_queues(netdev, priv->num_queue_pairs,
+					priv->num_queue_pairs);
+	if (err)
+		goto err_napi_del;
 
 	netif_carrier_off(netdev);
 	err = register_netdev(netdev);
 	if (err) {
 		dev_err(&pdev->dev, "register_netdev failed: %d\n", err);
-		goto err_free_vectors;
+		goto err_napi_del;
 	}
 
 	netif_info(priv, probe, netdev, "82574L at %s, MAC %pM, NVM %s, %s\n",
@@ -102,7 +113,8 @@ static int e1kx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		   priv->irq_mode == E1KX_IRQ_MSI ? "MSI" : "INTx");
 	return 0;
 
-err_free_vectors:
+err_napi_del:
+	e1kx_napi_del(priv);
 	e1kx_irq_free_vectors(priv);
 err_release:
 	e1kx_hw_release(priv);
@@ -115,8 +127,11 @@ static void e1kx_remove(struct pci_dev *pdev)
 	struct net_device *netdev = pci_get_drvdata(pdev);
 	struct e1kx_priv *priv = netdev_priv(netdev);
 
+	cancel_work_sync(&priv->reset_task);
 	unregister_netdev(netdev);
+	cancel_work_sync(&priv->reset_task);
 	e1kx_hw_release(priv);
+	e1kx_napi_del(priv);
 	e1kx_irq_free_vectors(priv);
 	mutex_destroy(&priv->phy_lock);
 }

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * e1kx: net_device operations and the watchdog.
+ * e1kx: net_device operations, datapath bring-up/tear-down, the watchdog
+ * and the reset task.
  */
 #include <linux/etherdevice.h>
+#include <linux/rtnetlink.h>
 
 #include "e1kx.h"
+
+#define E1KX_TX_TIMEOUT		(5 * HZ)
 
 static void e1kx_watchdog(struct work_struct *work)
 {
@@ -12,9 +16,135 @@ static void e1kx_watchdog(struct work_struct *work)
 					      struct e1kx_priv, watchdog);
 
 	e1kx_link_update(priv);
-	if (test_bit(E1KX_STATE_UP, &priv->state))
-		queue_delayed_work(system_wq, &priv->watchdog,
-				   E1KX_WATCHDOG_PERIOD);
+	if (!test_bit(E1KX_STATE_UP, &priv->state))
+		return;
+	e1kx_stats_update_hw(priv);
+	e1kx_napi_kick(priv);
+	queue_delayed_work(system_wq, &priv->watchdog, E1KX_WATCHDOG_PERIOD);
+}
+
+static void e1kx_free_rings(struct e1kx_priv *priv)
+{
+	unsigned int q;
+
+	for (q = 0; q < priv->num_queue_pairs; q++) {
+		e1kx_tx_ring_free(&priv->tx_ring[q]);
+		e1kx_rx_ring_free(&priv->rx_ring[q]);
+	}
+}
+
+static int e1kx_alloc_rings(struct e1kx_priv *priv)
+{
+	unsigned int q;
+	int err;
+
+	for (q = 0; q < priv->num_queue_pairs; q++) {
+		err = e1kx_tx_ring_alloc(priv, &priv->tx_ring[q], q,
+					 priv->tx_ring_count);
+		if (err)
+			goto err_free;
+		err = e1kx_rx_ring_alloc(priv, &priv->rx_ring[q], q,
+					 priv->rx_ring_count);
+		if (err)
+			goto err_free;
+	}
+	return 0;
+
+err_free:
+	netdev_err(priv->netdev, "cannot allocate rings: %d\n", err);
+	e1kx_free_rings(priv);
+	return err;
+}
+
+static void e1kx_set_vlan_mode(struct e1kx_priv *priv)
+{
+	u32 ctrl = e1kx_rd32(priv, E1KX_CTRL);
+
+	/* VME strips on RX and enables insertion on TX (tied, see fix) */
+	if (priv->netdev->features & NETIF_F_HW_VLAN_CTAG_RX)
+		ctrl |= E1KX_CTRL_VME;
+	else
+		ctrl &= ~E1KX_CTRL_VME;
+	e1kx_wr32(priv, E1KX_CTRL, ctrl);
+}
+
+/* Program rings and enable TX and RX; interrupts still masked */
+static void e1kx_configure(struct e1kx_priv *priv)
+{
+	unsigned int q;
+
+	for (q = 0; q < priv->num_queue_pairs; q++)
+		e1kx_tx_ring_configure(priv, &priv->tx_ring[q]);
+	e1kx_wr32(priv, E1KX_TCTL,
+		  e1kx_rd32(priv, E1KX_TCTL) | E1KX_TCTL_EN);
+
+	e1kx_rx_configure(priv);
+	for (q = 0; q < priv->num_queue_pairs; q++)
+		e1kx_rx_ring_configure(priv, &priv->rx_ring[q]);
+	e1kx_set_vlan_mode(priv);
+	e1kx_filters_restore(priv);
+	e1kx_rx_enable(priv);
+}
+
+/* Stop DMA in both directions and forget the rings in the device */
+static void e1kx_hw_stop_dma(struct e1kx_priv *priv)
+{
+	unsigned int q;
+
+	e1kx_rx_disable(priv);
+	e1kx_wr32(priv, E1KX_TCTL,
+		  e1kx_rd32(priv, E1KX_TCTL) & ~E1KX_TCTL_EN);
+	e1kx_flush(priv);
+	usleep_range(10000, 12000);
+	for (q = 0; q < E1KX_NUM_QUEUES; q++) {
+		e1kx_wr32(priv, E1KX_RDLEN(q), 0);
+		e1kx_wr32(priv, E1KX_TDLEN(q), 0);
+	}
+}
+
+int e1kx_up(struct e1kx_priv *priv)
+{
+	int err;
+
+	err = e1kx_alloc_rings(priv);
+	if (err)
+		return err;
+
+	e1kx_configure(priv);
+	e1kx_napi_enable(priv);
+	err = e1kx_irq_request(priv);
+	if (err) {
+		netdev_err(priv->netdev, "cannot request interrupts: %d\n",
+			   err);
+		goto err_stop;
+	}
+
+	set_bit(E1KX_STATE_UP, &priv->state);
+	e1kx_irq_enable(priv);
+	netif_tx_start_all_queues(priv->netdev);
+	mod_delayed_work(system_wq, &priv->watchdog, 0);
+	return 0;
+
+err_stop:
+	e1kx_napi_disable(priv);
+	e1kx_hw_stop_dma(priv);
+	e1kx_free_rings(priv);
+	return err;
+}
+
+void e1kx_down(struct e1kx_priv *priv)
+{
+	unsigned int q;
+
+	clear_bit(E1KX_STATE_UP, &priv->state);
+	netif_tx_disable(priv->netdev);
+	e1kx_hw_stop_dma(priv);
+	e1kx_irq_disable(priv);
+	e1kx_napi_disable(priv);
+	e1kx_irq_release(priv);
+	for (q = 0; q < priv->num_queue_pairs; q++)
+		e1kx_tx_ring_drain(&priv->tx_ring[q]);
+	e1kx_free_rings(priv);
 }
 
 static int e1kx_open(struct net_device *netdev)
@@ -22,35 +152,24 @@ static int e1kx_open(struct net_device *netdev)
 	struct e1kx_priv *priv = netdev_priv(netdev);
 	int err;
 
-	err = e1kx_irq_request(priv);
-	if (err) {
-		netdev_err(netdev, "cannot request interrupt: %d\n", err);
+	netif_carrier_off(netdev);
+	err = e1kx_up(priv);
+	if (err)
 		return err;
-	}
 
 	err = e1kx_phy_power_up_autoneg(priv);
-	if (err)
-		goto err_free_irq;
-
-	set_bit(E1KX_STATE_UP, &priv->state);
-	e1kx_irq_enable(priv);
-	netif_tx_start_all_queues(netdev);
-	queue_delayed_work(system_wq, &priv->watchdog, 0);
+	if (err) {
+		e1kx_down(priv);
+		return err;
+	}
 	return 0;
-
-err_free_irq:
-	e1kx_irq_release(priv);
-	return err;
 }
 
 static int e1kx_stop(struct net_device *netdev)
 {
 	struct e1kx_priv *priv = netdev_priv(netdev);
 
-	clear_bit(E1KX_STATE_UP, &priv->state);
-	netif_tx_disable(netdev);
-	e1kx_irq_disable(priv);
-	e1kx_irq_release(priv);
+	e1kx_down(priv);
 	cancel_delayed_work_sync(&priv->watchdog);
 	netif_carrier_off(netdev);
 	priv->link_speed = SPEED_UNKNOWN;
@@ -59,14 +178,39 @@ static int e1kx_stop(struct net_device *netdev)
 	return 0;
 }
 
-/* No datapath yet: account the frame as dropped */
-static netdev_tx_t e1kx_xmit(struct sk_buff *skb, struct net_device *netdev)
+static void e1kx_reset_task(struct work_struct *work)
+{
+	struct e1kx_priv *priv = container_of(work, struct e1kx_priv,
+					      reset_task);
+	struct net_device *netdev = priv->netdev;
+	int err;
+
+	rtnl_lock();
+	if (!netif_running(netdev) || !test_bit(E1KX_STATE_UP, &priv->state))
+		goto out;
+
+	netdev_warn(netdev, "resetting the device\n");
+	WRITE_ONCE(priv->resets, priv->resets + 1);
+	e1kx_down(priv);
+	e1kx_hw_reset(priv);
+	e1kx_hw_init(priv);
+	err = e1kx_up(priv);
+	if (err) {
+		netdev_err(netdev, "reset failed (%d), closing\n", err);
+		dev_close(netdev);
+	}
+out:
+	rtnl_unlock();
+}
+
+static void e1kx_tx_timeout(struct net_device *netdev, unsigned int txqueue)
 {
 	struct e1kx_priv *priv = netdev_priv(netdev);
 
-	atomic64_inc(&priv->tx_dropped);
-	dev_kfree_skb_any(skb);
-	return NETDEV_TX_OK;
+	WRITE_ONCE(priv->tx_timeouts, priv->tx_timeouts + 1);
+	netdev_err_once(netdev, "TX queue %u stalled, scheduling a reset\n",
+			txqueue);
+	schedule_work(&priv->reset_task);
 }
 
 static int e1kx_set_mac_address(struct net_device *netdev, void *p)
@@ -82,22 +226,74 @@ static int e1kx_set_mac_address(struct net_device *netdev, void *p)
 	return 0;
 }
 
-static void e1kx_get_stats64(struct net_device *netdev,
-			     struct rtnl_link_stats64 *stats)
+/* Jumbo frames span several 2 KiB buffers: only the MAC limit changes */
+static int e1kx_change_mtu(struct net_device *netdev, int new_mtu)
 {
 	struct e1kx_priv *priv = netdev_priv(netdev);
 
-	stats->tx_dropped = atomic64_read(&priv->tx_dropped);
+	WRITE_ONCE(netdev->mtu, new_mtu);
+	spin_lock_bh(&priv->rctl_lock);
+	if (new_mtu > ETH_DATA_LEN)
+		priv->rctl |= E1KX_RCTL_LPE;
+	else
+		priv->rctl &= ~E1KX_RCTL_LPE;
+	e1kx_wr32(priv, E1KX_RCTL, priv->rctl);
+	spin_unlock_bh(&priv->rctl_lock);
+	return 0;
+}
+
+static netdev_features_t e1kx_fix_features(struct net_device *netdev,
+					   netdev_features_t features)
+{
+	/* One bit (CTRL.VME) enables both tag stripping and insertion */
+	if (!(features & NETIF_F_HW_VLAN_CTAG_RX))
+		features &= ~NETIF_F_HW_VLAN_CTAG_TX;
+	return features;
+}
+
+static int e1kx_set_features(struct net_device *netdev,
+			     netdev_features_t features)
+{
+	struct e1kx_priv *priv = netdev_priv(netdev);
+	netdev_features_t changed = netdev->features ^ features;
+
+	netdev->features = features;
+	if (changed & NETIF_F_RXCSUM)
+		e1kx_wr32(priv, E1KX_RXCSUM, E1KX_RXCSUM_PCSD |
+			  ((features & NETIF_F_RXCSUM) ?
+			   E1KX_RXCSUM_IPOFLD | E1KX_RXCSUM_TUOFLD : 0));
+	if (changed & NETIF_F_RXHASH)
+		e1kx_rss_program(priv);
+	if (changed & NETIF_F_HW_VLAN_CTAG_RX)
+		e1kx_set_vlan_mode(priv);
+	if (changed & NETIF_F_HW_VLAN_CTAG_FILTER)
+		e1kx_set_rx_mode(netdev);
+	/* netdev->features is already updated */
+	return 1;
 }
 
 static const struct net_device_ops e1kx_netdev_ops = {
 	.ndo_open		= e1kx_open,
 	.ndo_stop		= e1kx_stop,
 	.ndo_start_xmit		= e1kx_xmit,
+	.ndo_features_check	= e1kx_features_check,
+	.ndo_fix_features	= e1kx_fix_features,
+	.ndo_set_features	= e1kx_set_features,
+	.ndo_set_rx_mode	= e1kx_set_rx_mode,
 	.ndo_set_mac_address	= e1kx_set_mac_address,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_change_mtu		= e1kx_change_mtu,
+	.ndo_tx_timeout		= e1kx_tx_timeout,
 	.ndo_get_stats64	= e1kx_get_stats64,
+	.ndo_vlan_rx_add_vid	= e1kx_vlan_rx_add_vid,
+	.ndo_vlan_rx_kill_vid	= e1kx_vlan_rx_kill_vid,
 };
+
+#define E1KX_FEATURES	(NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM | \
+			 NETIF_F_TSO | NETIF_F_TSO6 | NETIF_F_RXCSUM | \
+			 NETIF_F_RXHASH | NETIF_F_HW_VLAN_CTAG_RX | \
+			 NETIF_F_HW_VLAN_CTAG_TX | \
+			 NETIF_F_HW_VLAN_CTAG_FILTER)
 
 void e1kx_netdev_setup(struct e1kx_priv *priv)
 {
@@ -105,11 +301,22 @@ void e1kx_netdev_setup(struct e1kx_priv *priv)
 
 	netdev->netdev_ops = &e1kx_netdev_ops;
 	e1kx_set_ethtool_ops(netdev);
+	netdev->hw_features = E1KX_FEATURES;
+	netdev->features = E1KX_FEATURES | NETIF_F_HIGHDMA;
+	netdev->vlan_features = NETIF_F_SG | NETIF_F_IP_CSUM |
+				NETIF_F_IPV6_CSUM | NETIF_F_TSO |
+				NETIF_F_TSO6 | NETIF_F_HIGHDMA;
+	netdev->priv_flags |= IFF_UNICAST_FLT;
+	netif_set_tso_max_size(netdev, E1KX_TSO_MAX_SIZE);
 	netdev->min_mtu = ETH_MIN_MTU;
-	netdev->max_mtu = ETH_DATA_LEN;
-	netdev->watchdog_timeo = 5 * HZ;
+	netdev->max_mtu = E1KX_MAX_MTU;
+	netdev->watchdog_timeo = E1KX_TX_TIMEOUT;
+
+	priv->tx_ring_count = E1KX_RING_DEFAULT;
+	priv->rx_ring_count = E1KX_RING_DEFAULT;
+	spin_lock_init(&priv->rctl_lock);
 	INIT_DELAYED_WORK(&priv->watchdog, e1kx_watchdog);
+	INIT_WORK(&priv->reset_task, e1kx_reset_task);
 	priv->link_speed = SPEED_UNKNOWN;
 	priv->link_duplex = DUPLEX_UNKNOWN;
-	atomic64_set(&priv->tx_dropped, 0);
 }

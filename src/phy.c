@@ -132,6 +132,7 @@ void e1kx_link_update(struct e1kx_priv *priv)
 
 	if (up == netif_carrier_ok(netdev))
 		return;
+	WRITE_ONCE(priv->link_changes, priv->link_changes + 1);
 
 	if (!up) {
 		netif_carrier_off(netdev);

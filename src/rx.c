@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * e1kx: receive rings.
+ *
+ * Every descriptor gets one page from the ring's page_pool, with
+ * E1KX_RX_HEADROOM in front for XDP and room for skb_shared_info behind the
+ * E1KX_RX_BUF_LEN bytes the device may write. Frames longer than one buffer
+ * (jumbo) continue in the next descriptors and become skb fragments.
+ * Every length the device reports is checked before it is used.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+
+#include "e1kx.h"
+
+static u16 e1kx_rx_next(const struct e1kx_rx_ring *ring, u16 i)
+{
+	return ++i == ring->count ? 0 : i;
+}
+
+static u16 e1kx_rx_unused(const struct e1kx_rx_ring *ring)
+{
+	u16 ntc = ring->next_to_clean, ntu = ring->next_to_use;
+
+	return (ntc > ntu ? 0 : ring->count) + ntc - ntu - 1;
+}
+
+static void e1kx_rx_count(struct e1kx_rx_ring *ring, u64 *counter)
+{
+	u64_stats_update_begin(&ring->stats.syncp);
+	(*counter)++;
+	u64_stats_update_end(&ring->stats.syncp);
+}
+
+/* Post fresh pages to every free slot. Returns false if allocation failed. */
+bool e1kx_rx_refill(struct e1kx_rx_ring *ring)
+{
+	u16 n = e1kx_rx_unused(ring), i = ring->next_to_use;
+	bool ok = true;
+
+	if (!n)
+		return true;
+	while (n--) {
+		struct page *page = page_pool_dev_alloc_pages(ring->pool);
+
+		if (unlikely(!page)) {
+			e1kx_rx_count(ring, &ring->stats.alloc_fail);
+			ok = false;
+			break;
+		}
+		ring->pages[i] = page;
+		ring->desc[i].read.addr =
+			cpu_to_le64(page_pool_get_dma_addr(page) +
+				    E1KX_RX_HEADROOM);
+		ring->desc[i].read.zero = 0;
+		i = e1kx_rx_next(ring, i);
+	}
+	ring->starved = !ok;
+	if (i != ring->next_to_use) {
+		ring->next_to_use = i;
+		/* writel() orders the descriptor writes before the doorbell */
+		writel(i, ring->tail);
+	}
+	return ok;
+}
+
+/* Abandon the frame in progress: the rest of its buffers are discarded */
+static void e1kx_rx_frame_bad(struct e1kx_rx_ring *ring, u64 *counter)
+{
+	if (ring->frame_bad)
+		return;
+	e1kx_rx_count(ring, counter);
+	if (ring->skb) {
+		dev_kfree_skb_any(ring->skb);
+		ring->skb = NULL;
+	}
+	ring->frame_bad = true;
+}
+
+/* Attach the buffer of descriptor i to the frame in progress */
+static void e1kx_rx_buffer(struct e1kx_rx_ring *ring, u16 i, unsigned int len)
+{
+	struct page *page = ring->pages[i];
+	struct sk_buff *skb = ring->skb;
+
+	ring->pages[i] = NULL;
+	if (unlikely(!len || len > E1KX_RX_BUF_LEN))
+		e1kx_rx_frame_bad(ring, &ring->stats.length_errors);
+	if (unlikely(ring->frame_bad))
+		goto recycle;
+
+	dma_sync_single_range_for_cpu(ring->dev, page_pool_get_dma_addr(page),
+				      E1KX_RX_HEADROOM, len, DMA_FROM_DEVICE);
+	if (!skb) {
+		void *va = page_address(page);
+
+		net_prefetch(va + E1KX_RX_HEADROOM);
+		skb = napi_build_skb(va, PAGE_SIZE);
+		if (unlikely(!skb)) {
+			e1kx_rx_frame_bad(ring, &ring->stats.drops);
+			goto recycle;
+		}
+		skb_reserve(skb, E1KX_RX_HEADROOM);
+		__skb_put(skb, len);
+		skb_mark_for_recycle(skb);
+		ring->skb = skb;
+		return;
+	}
+	if (unlikely(skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS)) {
+		e1kx_rx_frame_bad(ring, &ring->stats.length_errors);
+		goto recycle;
+	}
+	skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page, E1KX_RX_HEADROOM,
+			len, PAGE_SIZE);
+	return;
+
+recycle:
+	page_pool_recycle_direct(ring->pool, page);
+}
+
+static void e1kx_rx_csum(struct e1kx_rx_ring *ring, struct sk_buff *skb,
+			 u32 staterr)
+{
+	if (!(ring->netdev->features & NETIF_F_RXCSUM))
+		return;
+	if (unlikely(staterr & (E1KX_RXD_ERR_TCPE | E1KX_RXD_ERR_IPE))) {
+		e1kx_rx_count(ring, &ring->stats.csum_err);
+		return;
+	}
+	if (staterr & (E1KX_RXD_STA_TCPCS | E1KX_RXD_STA_UDPCS))
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+}
+
+static void e1kx_rx_hash(struct sk_buff *skb, const union e1kx_rx_desc *d)
+{
+	u32 type = FIELD_GET(E1KX_RXD_MRQ_RSS_TYPE, le32_to_cpu(d->wb.mrq));
+
+	if (!type)
+		return;
+	skb_set_hash(skb, le32_to_cpu(d->wb.rss_hash),
+		     type == E1KX_RXD_RSS_TCPV4 || type == E1KX_RXD_RSS_TCPV6 ?
+		     PKT_HASH_TYPE_L4 : PKT_HASH_TYPE_L3);
+}
+
+/* Checks and metadata for a complete frame; false if it must be dropped */
+static bool e1kx_rx_finish(struct e1kx_rx_ring *ring, struct sk_buff *skb,
+			   const union e1kx_rx_desc *d, u32 staterr)
+{
+	struct net_device *netdev = ring->netdev;
+
+	if (unlikely(staterr & E1KX_RXD_ERR_FRAME) &&
+	    !(netdev->features & NETIF_F_RXALL)) {
+		e1kx_rx_count(ring, &ring->stats.errors);
+		return false;
+	}
+	if (unlikely(skb->len > netdev->mtu + VLAN_ETH_HLEN)) {
+		e1kx_rx_count(ring, &ring->stats.length_errors);
+		return false;
+	}
+
+	if (netdev->features & NETIF_F_RXHASH)
+		e1kx_rx_hash(skb, d);
+	e1kx_rx_csum(ring, skb, staterr);
+	/* VP means the device stripped the tag: it must not be lost */
+	if (staterr & E1KX_RXD_STA_VP)
+		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q),
+				       le16_to_cpu(d->wb.vlan));
+	skb_record_rx_queue(skb, ring->qid);
+	skb->protocol = eth_type_trans(skb, netdev);
+	return true;
+}
+
+int e1kx_rx_poll(struct e1kx_rx_ring *ring, int budget)
+{
+	unsigned int bytes = 0;
+	u16 ntc = ring->next_to_clean;
+	int done = 0;
+
+	while (done < budget) {
+		const union e1kx_rx_desc *d = &ring->desc[ntc];
+		u32 staterr = le32_to_cpu(READ_ONCE(d->wb.status_err));
+		struct sk_buff *skb;
+
+		if (!(staterr & E1KX_RXD_STA_DD))
+			break;
+		/* The rest of the descriptor is valid only after DD */
+		dma_rmb();
+		e1kx_rx_buffer(ring, ntc, le16_to_cpu(d->wb.length));
+		ntc = e1kx_rx_next(ring, ntc);
+		if (!(staterr & E1KX_RXD_STA_EOP))
+			continue;
+
+		skb = ring->skb;
+		ring->skb = NULL;
+		ring->frame_bad = false;
+		if (!skb)
+			continue;
+		if (!e1kx_rx_finish(ring, skb, d, staterr)) {
+			napi_consume_skb(skb, budget);
+			continue;
+		}
+		bytes += skb->len + ETH_HLEN;
+		napi_gro_receive(ring->napi, skb);
+		done++;
+	}
+	ring->next_to_clean = ntc;
+
+	u64_stats_update_begin(&ring->stats.syncp);
+	ring->stats.packets += done;
+	ring->stats.bytes += bytes;
+	u64_stats_update_end(&ring->stats.syncp);
+
+	if (e1kx_rx_unused(ring) >= E1KX_RX_REFILL_BATCH || ring->starved)
+		e1kx_rx_refill(ring);
+	return done;
+}
+
+int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
+		       unsigned int qid, unsigned int count)
+{
+	struct page_pool_params pp = {
+		.flags		= PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
+		.order		= 0,
+		.pool_size	= count,
+		.nid		= dev_to_node(&priv->pdev->dev),
+		.dev		= &priv->pdev->dev,
+		.dma_dir	= DMA_FROM_DEVICE,
+		.offset		= E1KX_RX_HEADROOM,
+		.max_len	= E1KX_RX_BUF_LEN,
+	};
+	struct device *dev = &priv->pdev->dev;
+	int err = -ENOMEM;
+
+	ring->pages = kvcalloc(count, sizeof(*ring->pages), GFP_KERNEL);
+	if (!ring->pages)
+		return -ENOMEM;
+	ring->desc = dma_alloc_coherent(dev, count * sizeof(*ring->desc),
+					&ring->dma, GFP_KERNEL);
+	if (!ring->desc)
+		goto err_pages;
+	ring->pool = page_pool_create(&pp);
+	if (IS_ERR(ring->pool)) {
+		err = PTR_ERR(ring->pool);
+		goto err_desc;
+	}
+	ring->dev = dev;
+	ring->netdev = priv->netdev;
+	ring->napi = &priv->q_vector[qid].napi;
+	ring->count = count;
+	ring->qid = qid;
+	ring->tail = priv->io + E1KX_RDT(qid);
+	ring->skb = NULL;
+	ring->frame_bad = false;
+	ring->starved = false;
+	return 0;
+
+err_desc:
+	dma_free_coherent(dev, count * sizeof(*ring->desc), ring->desc,
+			  ring->dma);
+	ring->desc = NULL;
+err_pages:
+	kvfree(ring->pages);
+	ring->pages = NULL;
+	return err;
+}
+
+/* Free the ring and every page it holds; the device must be stopped */
+void e1kx_rx_ring_free(struct e1kx_rx_ring *ring)
+{
+	unsigned int i;
+
+	if (!ring->desc)
+		return;
+	if (ring->skb) {
+		dev_kfree_skb_any(ring->skb);
+		ring->skb = NULL;
+	}
+	for (i = 0; i < ring->count; i++)
+		if (ring->pages[i])
+			page_pool_put_full_page(ring->pool, ring->pages[i],
+						false);
+	page_pool_destroy(ring->pool);
+	dma_free_coherent(ring->dev, ring->count * sizeof(*ring->desc),
+			  ring->desc, ring->dma);
+	kvfree(ring->pages);
+	ring->pool = NULL;
+	ring->desc = NULL;
+	ring->pages = NULL;
+}
+
+/* Program one ring and post its buffers (RX itself is still disabled) */
+void e1kx_rx_ring_configure(struct e1kx_priv *priv, struct e1kx_rx_ring *ring)
+{
+	unsigned int q = ring->qid;
+
+	ring->next_to_use = 0;
+	ring->next_to_clean = 0;
+	memset(ring->desc, 0, ring->count * sizeof(*ring->desc));
+	e1kx_wr32(priv, E1KX_RDBAL(q), lower_32_bits(ring->dma));
+	e1kx_wr32(priv, E1KX_RDBAH(q), upper_32_bits(ring->dma));
+	e1kx_wr32(priv, E1KX_RDLEN(q), ring->count * sizeof(*ring->desc));
+	e1kx_wr32(priv, E1KX_RDH(q), 0);
+	e1kx_wr32(priv, E1KX_RDT(q), 0);
+	e1kx_wr32(priv, E1KX_RXDCTL(q), E1KX_RXDCTL_GRAN |
+		  FIELD_PREP(E1KX_RXDCTL_WTHRESH, 1));
+	e1kx_rx_refill(ring);
+}
+
+/* Receive-side settings shared by both rings; RCTL.EN stays clear */
+void e1kx_rx_configure(struct e1kx_priv *priv)
+{
+	u32 rxcsum = E1KX_RXCSUM_PCSD;
+
+	if (priv->netdev->features & NETIF_F_RXCSUM)
+		rxcsum |= E1KX_RXCSUM_IPOFLD | E1KX_RXCSUM_TUOFLD;
+	e1kx_wr32(priv, E1KX_RXCSUM, rxcsum);
+	e1kx_wr32(priv, E1KX_RFCTL, E1KX_RFCTL_EXSTEN | E1KX_RFCTL_ISCSI_DIS |
+		  E1KX_RFCTL_NFSW_DIS | E1KX_RFCTL_NFSR_DIS |
+		  E1KX_RFCTL_ACK_DIS);
+	e1kx_wr32(priv, E1KX_RDTR, 0);
+	e1kx_wr32(priv, E1KX_RADV, 0);
+	e1kx_rss_program(priv);
+}
+
+/* Ring lengths and buffer sizes latch when RCTL is written with EN set */
+void e1kx_rx_enable(struct e1kx_priv *priv)
+{
+	u32 set = E1KX_RCTL_EN | E1KX_RCTL_BAM | E1KX_RCTL_SECRC |
+		  FIELD_PREP(E1KX_RCTL_BSIZE, E1KX_RCTL_BSIZE_2048) |
+		  FIELD_PREP(E1KX_RCTL_RDMTS, E1KX_RCTL_RDMTS_HALF);
+
+	if (priv->netdev->mtu > ETH_DATA_LEN)
+		set |= E1KX_RCTL_LPE;
+	spin_lock_bh(&priv->rctl_lock);
+	priv->rctl &= ~E1KX_RCTL_LPE;
+	priv->rctl |= set;
+	e1kx_wr32(priv, E1KX_RCTL, priv->rctl);
+	spin_unlock_bh(&priv->rctl_lock);
+}
+
+void e1kx_rx_disable(struct e1kx_priv *priv)
+{
+	spin_lock_bh(&priv->rctl_lock);
+	priv->rctl &= ~E1KX_RCTL_EN;
+	e1kx_wr32(priv, E1KX_RCTL, priv->rctl);
+	spin_unlock_bh(&priv->rctl_lock);
+	e1kx_flush(priv);
+}

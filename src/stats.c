@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * e1kx: statistics.
+ *
+ * Per-ring software counters (u64_stats) and the MAC's clear-on-read
+ * hardware counters, accumulated into 64-bit totals by the watchdog and
+ * on every read so they never wrap.
+ */
+#include <linux/ethtool.h>
+
+#include "e1kx.h"
+
+struct e1kx_hw_stat {
+	char name[ETH_GSTRING_LEN];
+	u32 reg;
+	bool is64;
+};
+
+enum e1kx_hw_stat_idx {
+	E1KX_HWS_CRCERRS, E1KX_HWS_ALGNERRC, E1KX_HWS_SYMERRS, E1KX_HWS_RXERRC,
+	E1KX_HWS_MPC, E1KX_HWS_SCC, E1KX_HWS_ECOL, E1KX_HWS_MCC,
+	E1KX_HWS_LATECOL, E1KX_HWS_COLC, E1KX_HWS_DC, E1KX_HWS_TNCRS,
+	E1KX_HWS_SEC, E1KX_HWS_CEXTERR, E1KX_HWS_RLEC, E1KX_HWS_XONRXC,
+	E1KX_HWS_XONTXC, E1KX_HWS_XOFFRXC, E1KX_HWS_XOFFTXC, E1KX_HWS_FCRUC,
+	E1KX_HWS_PRC64, E1KX_HWS_PRC127, E1KX_HWS_PRC255, E1KX_HWS_PRC511,
+	E1KX_HWS_PRC1023, E1KX_HWS_PRC1522, E1KX_HWS_GPRC, E1KX_HWS_BPRC,
+	E1KX_HWS_MPRC, E1KX_HWS_GPTC, E1KX_HWS_GORC, E1KX_HWS_GOTC,
+	E1KX_HWS_RNBC, E1KX_HWS_RUC, E1KX_HWS_RFC, E1KX_HWS_ROC, E1KX_HWS_RJC,
+	E1KX_HWS_MGTPRC, E1KX_HWS_MGTPDC, E1KX_HWS_MGTPTC, E1KX_HWS_TOR,
+	E1KX_HWS_TOT, E1KX_HWS_TPR, E1KX_HWS_TPT, E1KX_HWS_PTC64,
+	E1KX_HWS_PTC127, E1KX_HWS_PTC255, E1KX_HWS_PTC511, E1KX_HWS_PTC1023,
+	E1KX_HWS_PTC1522, E1KX_HWS_MPTC, E1KX_HWS_BPTC, E1KX_HWS_TSCTC,
+	E1KX_HWS_TSCTFC, E1KX_HWS_IAC,
+	E1KX_HWS_NUM
+};
+
+#define E1KX_HWS(idx, str, r)	\
+	[E1KX_HWS_##idx] = { .name = str, .reg = r }
+#define E1KX_HWS64(idx, str, r)	\
+	[E1KX_HWS_##idx] = { .name = str, .reg = r, .is64 = true }
+
+static const struct e1kx_hw_stat e1kx_hw_stats[E1KX_HWS_NUM] = {
+	E1KX_HWS(CRCERRS, "rx_crc_errors", E1KX_CRCERRS),
+	E1KX_HWS(ALGNERRC, "rx_align_errors", E1KX_ALGNERRC),
+	E1KX_HWS(SYMERRS, "rx_symbol_errors", E1KX_SYMERRS),
+	E1KX_HWS(RXERRC, "rx_phy_errors", E1KX_RXERRC),
+	E1KX_HWS(MPC, "rx_missed_errors", E1KX_MPC),
+	E1KX_HWS(SCC, "tx_single_collisions", E1KX_SCC),
+	E1KX_HWS(ECOL, "tx_excessive_collisions", E1KX_ECOL),
+	E1KX_HWS(MCC, "tx_multiple_collisions", E1KX_MCC),
+	E1KX_HWS(LATECOL, "tx_late_collisions", E1KX_LATECOL),
+	E1KX_HWS(COLC, "collisions", E1KX_COLC),
+	E1KX_HWS(DC, "tx_deferred", E1KX_DC),
+	E1KX_HWS(TNCRS, "tx_no_carrier_sense", E1KX_TNCRS),
+	E1KX_HWS(SEC, "rx_sequence_errors", E1KX_SEC),
+	E1KX_HWS(CEXTERR, "rx_carrier_ext_errors", E1KX_CEXTERR),
+	E1KX_HWS(RLEC, "rx_length_errors", E1KX_RLEC),
+	E1KX_HWS(XONRXC, "rx_xon", E1KX_XONRXC),
+	E1KX_HWS(XONTXC, "tx_xon", E1KX_XONTXC),
+	E1KX_HWS(XOFFRXC, "rx_xoff", E1KX_XOFFRXC),
+	E1KX_HWS(XOFFTXC, "tx_xoff", E1KX_XOFFTXC),
+	E1KX_HWS(FCRUC, "rx_flow_control_unsupported", E1KX_FCRUC),
+	E1KX_HWS(PRC64, "rx_size_64", E1KX_PRC64),
+	E1KX_HWS(PRC127, "rx_size_65_to_127", E1KX_PRC127),
+	E1KX_HWS(PRC255, "rx_size_128_to_255", E1KX_PRC255),
+	E1KX_HWS(PRC511, "rx_size_256_to_511", E1KX_PRC511),
+	E1KX_HWS(PRC1023, "rx_size_512_to_1023", E1KX_PRC1023),
+	E1KX_HWS(PRC1522, "rx_size_1024_to_max", E1KX_PRC1522),
+	E1KX_HWS(GPRC, "rx_packets_hw", E1KX_GPRC),
+	E1KX_HWS(BPRC, "rx_broadcast", E1KX_BPRC),
+	E1KX_HWS(MPRC, "rx_multicast", E1KX_MPRC),
+	E1KX_HWS(GPTC, "tx_packets_hw", E1KX_GPTC),
+	E1KX_HWS64(GORC, "rx_bytes_hw", E1KX_GORCL),
+	E1KX_HWS64(GOTC, "tx_bytes_hw", E1KX_GOTCL),
+	E1KX_HWS(RNBC, "rx_no_buffer", E1KX_RNBC),
+	E1KX_HWS(RUC, "rx_undersize", E1KX_RUC),
+	E1KX_HWS(RFC, "rx_fragments", E1KX_RFC),
+	E1KX_HWS(ROC, "rx_oversize", E1KX_ROC),
+	E1KX_HWS(RJC, "rx_jabbers", E1KX_RJC),
+	E1KX_HWS(MGTPRC, "rx_mgmt_packets", E1KX_MGTPRC),
+	E1KX_HWS(MGTPDC, "rx_mgmt_dropped", E1KX_MGTPDC),
+	E1KX_HWS(MGTPTC, "tx_mgmt_packets", E1KX_MGTPTC),
+	E1KX_HWS64(TOR, "rx_total_bytes", E1KX_TORL),
+	E1KX_HWS64(TOT, "tx_total_bytes", E1KX_TOTL),
+	E1KX_HWS(TPR, "rx_total_packets", E1KX_TPR),
+	E1KX_HWS(TPT, "tx_total_packets", E1KX_TPT),
+	E1KX_HWS(PTC64, "tx_size_64", E1KX_PTC64),
+	E1KX_HWS(PTC127, "tx_size_65_to_127", E1KX_PTC127),
+	E1KX_HWS(PTC255, "tx_size_128_to_255", E1KX_PTC255),
+	E1KX_HWS(PTC511, "tx_size_256_to_511", E1KX_PTC511),
+	E1KX_HWS(PTC1023, "tx_size_512_to_1023", E1KX_PTC1023),
+	E1KX_HWS(PTC1522, "tx_size_1024_to_max", E1KX_PTC1522),
+	E1KX_HWS(MPTC, "tx_multicast", E1KX_MPTC),
+	E1KX_HWS(BPTC, "tx_broadcast", E1KX_BPTC),
+	E1KX_HWS(TSCTC, "tx_tso_contexts", E1KX_TSCTC),
+	E1KX_HWS(TSCTFC, "tx_tso_context_failures", E1KX_TSCTFC),
+	E1KX_HWS(IAC, "interrupt_assertions", E1KX_IAC),
+};
+
+/* Per-queue counters shown by ethtool -S, in this order */
+static const char * const e1kx_txq_stat_names[] = {
+	"packets", "bytes", "restarts", "drops",
+};
+
+static const char * const e1kx_rxq_stat_names[] = {
+	"packets", "bytes", "drops", "errors", "length_errors", "csum_err",
+	"alloc_fail",
+};
+
+static const char * const e1kx_sw_stat_names[] = {
+	"tx_timeouts", "resets", "link_changes",
+};
+
+int e1kx_stats_init(struct e1kx_priv *priv)
+{
+	unsigned int q;
+
+	priv->hw_stats = devm_kcalloc(&priv->pdev->dev, E1KX_HWS_NUM,
+				      sizeof(*priv->hw_stats), GFP_KERNEL);
+	if (!priv->hw_stats)
+		return -ENOMEM;
+	spin_lock_init(&priv->hw_stats_lock);
+	for (q = 0; q < E1KX_MAX_QUEUE_PAIRS; q++) {
+		u64_stats_init(&priv->tx_ring[q].stats.syncp);
+		u64_stats_init(&priv->rx_ring[q].stats.syncp);
+	}
+	return 0;
+}
+
+/* Fold the clear-on-read registers into the 64-bit totals */
+void e1kx_stats_update_hw(struct e1kx_priv *priv)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	if (pci_channel_offline(priv->pdev))
+		return;
+	spin_lock_irqsave(&priv->hw_stats_lock, flags);
+	for (i = 0; i < E1KX_HWS_NUM; i++) {
+		const struct e1kx_hw_stat *s = &e1kx_hw_stats[i];
+		u64 val = e1kx_rd32(priv, s->reg);
+
+		if (s->is64)
+			val |= (u64)e1kx_rd32(priv, s->reg +
+					      E1KX_STAT_HI_OFFSET) << 32;
+		priv->hw_stats[i] += val;
+	}
+	spin_unlock_irqrestore(&priv->hw_stats_lock, flags);
+}
+
+static void e1kx_ring_stats_read(const struct e1kx_ring_stats *s,
+				 struct e1kx_ring_stats *out)
+{
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&s->syncp);
+		out->packets = s->packets;
+		out->bytes = s->bytes;
+		out->restarts = s->restarts;
+		out->drops = s->drops;
+		out->errors = s->errors;
+		out->length_errors = s->length_errors;
+		out->csum_err = s->csum_err;
+		out->alloc_fail = s->alloc_fail;
+	} while (u64_stats_fetch_retry(&s->syncp, start));
+}
+
+void e1kx_get_stats64(struct net_device *netdev,
+		      struct rtnl_link_stats64 *stats)
+{
+	struct e1kx_priv *priv = netdev_priv(netdev);
+	const u64 *hw = priv->hw_stats;
+	struct e1kx_ring_stats rs;
+	unsigned long flags;
+	unsigned int q;
+
+	for (q = 0; q < E1KX_MAX_QUEUE_PAIRS; q++) {
+		e1kx_ring_stats_read(&priv->tx_ring[q].stats, &rs);
+		stats->tx_packets += rs.packets;
+		stats->tx_bytes += rs.bytes;
+		stats->tx_dropped += rs.drops;
+
+		e1kx_ring_stats_read(&priv->rx_ring[q].stats, &rs);
+		stats->rx_packets += rs.packets;
+		stats->rx_bytes += rs.bytes;
+		stats->rx_dropped += rs.drops + rs.alloc_fail;
+		stats->rx_length_errors += rs.length_errors;
+		stats->rx_errors += rs.errors + rs.length_errors;
+	}
+
+	e1kx_stats_update_hw(priv);
+	spin_lock_irqsave(&priv->hw_stats_lock, flags);
+	stats->multicast = hw[E1KX_HWS_MPRC];
+	stats->collisions = hw[E1KX_HWS_COLC];
+	stats->rx_crc_errors = hw[E1KX_HWS_CRCERRS];
+	stats->rx_frame_errors = hw[E1KX_HWS_ALGNERRC];
+	stats->rx_missed_errors = hw[E1KX_HWS_MPC];
+	stats->rx_length_errors += hw[E1KX_HWS_RLEC] + hw[E1KX_HWS_ROC] +
+				   hw[E1KX_HWS_RUC];
+	stats->rx_errors += hw[E1KX_HWS_CRCERRS] + hw[E1KX_HWS_ALGNERRC] +
+			    hw[E1KX_HWS_SYMERRS] + hw[E1KX_HWS_RXERRC] +
+			    hw[E1KX_HWS_CEXTERR] + hw[E1KX_HWS_RLEC] +
+			    hw[E1KX_HWS_ROC] + hw[E1KX_HWS_RUC];
+	stats->tx_aborted_errors = hw[E1KX_HWS_ECOL];
+	stats->tx_window_errors = hw[E1KX_HWS_LATECOL];
+	stats->tx_carrier_errors = hw[E1KX_HWS_TNCRS];
+	stats->tx_errors = hw[E1KX_HWS_ECOL] + hw[E1KX_HWS_LATECOL];
+	spin_unlock_irqrestore(&priv->hw_stats_lock, flags);
+}
+
+int e1kx_stats_count(struct e1kx_priv *priv)
+{
+	return priv->num_queue_pairs * (ARRAY_SIZE(e1kx_txq_stat_names) +
+					ARRAY_SIZE(e1kx_rxq_stat_names)) +
+	       ARRAY_SIZE(e1kx_sw_stat_names) + E1KX_HWS_NUM;
+}
+
+void e1kx_stats_strings(struct e1kx_priv *priv, u8 *data)
+{
+	unsigned int q, i;
+
+	for (q = 0; q < priv->num_queue_pairs; q++) {
+		for (i = 0; i < ARRAY_SIZE(e1kx_txq_stat_names); i++)
+			ethtool_sprintf(&data, "tx_queue_%u_%s", q,
+					e1kx_txq_stat_names[i]);
+		for (i = 0; i < ARRAY_SIZE(e1kx_rxq_stat_names); i++)
+			ethtool_sprintf(&data, "rx_queue_%u_%s", q,
+					e1kx_rxq_stat_names[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(e1kx_sw_stat_names); i++)
+		ethtool_sprintf(&data, "%s", e1kx_sw_stat_names[i]);
+	for (i = 0; i < E1KX_HWS_NUM; i++)
+		ethtool_sprintf(&data, "%s", e1kx_hw_stats[i].name);
+}
+
+void e1kx_stats_fill(struct e1kx_priv *priv, u64 *data)
+{
+	struct e1kx_ring_stats rs;
+	unsigned long flags;
+	unsigned int q;
+
+	for (q = 0; q < priv->num_queue_pairs; q++) {
+		e1kx_ring_stats_read(&priv->tx_ring[q].stats, &rs);
+		*data++ = rs.packets;
+		*data++ = rs.bytes;
+		*data++ = rs.restarts;
+		*data++ = rs.drops;
+		e1kx_ring_stats_read(&priv->rx_ring[q].stats, &rs);
+		*data++ = rs.packets;
+		*data++ = rs.bytes;
+		*data++ = rs.drops;
+		*data++ = rs.errors;
+		*data++ = rs.length_errors;
+		*data++ = rs.csum_err;
+		*data++ = rs.alloc_fail;
+	}
+	*data++ = READ_ONCE(priv->tx_timeouts);
+	*data++ = READ_ONCE(priv->resets);
+	*data++ = READ_ONCE(priv->link_changes);
+
+	e1kx_stats_update_hw(priv);
+	spin_lock_irqsave(&priv->hw_stats_lock, flags);
+	memcpy(data, priv->hw_stats, E1KX_HWS_NUM * sizeof(*data));
+	spin_unlock_irqrestore(&priv->hw_stats_lock, flags);
+}

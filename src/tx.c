@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * e1kx: transmit rings.
+ *
+ * One context descriptor per queue holds the checksum/TSO setup; it is
+ * re-sent only when the setup changes (always for TSO, whose payload length
+ * lives in it). Data descriptors follow; only the last one of a packet asks
+ * for a status write-back (RS), and completion is detected from that DD bit,
+ * never from TDH.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/if_vlan.h>
+#include <linux/ip.h>
+#include <linux/tcp.h>
+#include <net/ip6_checksum.h>
+
+#include "e1kx.h"
+
+static u16 e1kx_tx_unused(const struct e1kx_tx_ring *ring)
+{
+	u16 ntc = READ_ONCE(ring->next_to_clean);
+	u16 ntu = ring->next_to_use;
+
+	return (ntc > ntu ? 0 : ring->count) + ntc - ntu - 1;
+}
+
+static u16 e1kx_tx_next(const struct e1kx_tx_ring *ring, u16 i)
+{
+	return ++i == ring->count ? 0 : i;
+}
+
+static struct netdev_queue *e1kx_txq(const struct e1kx_tx_ring *ring)
+{
+	return netdev_get_tx_queue(ring->netdev, ring->qid);
+}
+
+/* Descriptors a packet needs, counting buffers split at E1KX_TX_MAX_BUF */
+static unsigned int e1kx_tx_count_desc(const struct sk_buff *skb)
+{
+	const struct skb_shared_info *sh = skb_shinfo(skb);
+	unsigned int n = DIV_ROUND_UP(skb_headlen(skb), E1KX_TX_MAX_BUF);
+	unsigned int f;
+
+	for (f = 0; f < sh->nr_frags; f++)
+		n += DIV_ROUND_UP(skb_frag_size(&sh->frags[f]), E1KX_TX_MAX_BUF);
+	return n;
+}
+
+netdev_features_t e1kx_features_check(struct sk_buff *skb,
+				      struct net_device *netdev,
+				      netdev_features_t features)
+{
+	unsigned int bound = skb_shinfo(skb)->nr_frags + 1 +
+			     skb->len / E1KX_TX_MAX_BUF;
+
+	/* Too many buffers for one packet: let the stack linearize it */
+	if (unlikely(bound > E1KX_TX_MAX_PKT_DESC) &&
+	    e1kx_tx_count_desc(skb) > E1KX_TX_MAX_PKT_DESC)
+		features &= ~NETIF_F_SG;
+
+	/* Context offsets are 8 bits wide */
+	if (skb->ip_summed == CHECKSUM_PARTIAL &&
+	    skb_checksum_start_offset(skb) + skb->csum_offset > U8_MAX)
+		features &= ~(NETIF_F_CSUM_MASK | NETIF_F_GSO_MASK);
+
+	return vlan_features_check(skb, features);
+}
+
+static int e1kx_tx_tso_ctx(struct sk_buff *skb, struct e1kx_tx_ctx *ctx,
+			   u32 *popts)
+{
+	unsigned int l3 = skb_network_offset(skb);
+	unsigned int l4 = skb_transport_offset(skb);
+	unsigned int hdr_len = skb_tcp_all_headers(skb);
+	int err;
+
+	if (hdr_len > U8_MAX)
+		return -EINVAL;
+	err = skb_cow_head(skb, 0);
+	if (err)
+		return err;
+
+	ctx->cmd_len = E1KX_TXD_CMD_DEXT | E1KX_TXD_CMD_TSE | E1KX_TXC_CMD_TCP |
+		       FIELD_PREP(E1KX_TXC_PAYLEN, skb->len - hdr_len);
+	ctx->tu_setup = FIELD_PREP(E1KX_TXC_CSS, l4) |
+			FIELD_PREP(E1KX_TXC_CSO,
+				   l4 + offsetof(struct tcphdr, check));
+	ctx->seg_setup = FIELD_PREP(E1KX_TXC_HDRLEN, hdr_len) |
+			 FIELD_PREP(E1KX_TXC_MSS, skb_shinfo(skb)->gso_size);
+	*popts = E1KX_TXD_POPTS_TXSM;
+
+	if (skb_shinfo(skb)->gso_type & SKB_GSO_TCPV4) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		iph->tot_len = 0;
+		iph->check = 0;
+		tcp_hdr(skb)->check = ~csum_tcpudp_magic(iph->saddr, iph->daddr,
+							 0, IPPROTO_TCP, 0);
+		ctx->cmd_len |= E1KX_TXC_CMD_IP;
+		ctx->ip_setup = FIELD_PREP(E1KX_TXC_CSS, l3) |
+				FIELD_PREP(E1KX_TXC_CSO,
+					   l3 + offsetof(struct iphdr, check)) |
+				FIELD_PREP(E1KX_TXC_CSE, l4 - 1);
+		*popts |= E1KX_TXD_POPTS_IXSM;
+	} else {
+		tcp_v6_gso_csum_prep(skb);
+		ctx->ip_setup = FIELD_PREP(E1KX_TXC_CSS, l3);
+	}
+	return 0;
+}
+
+static void e1kx_tx_csum_ctx(struct sk_buff *skb, struct e1kx_tx_ctx *ctx,
+			     u32 *popts)
+{
+	unsigned int css = skb_checksum_start_offset(skb);
+
+	ctx->cmd_len = E1KX_TXD_CMD_DEXT;
+	if (skb->csum_offset == offsetof(struct tcphdr, check))
+		ctx->cmd_len |= E1KX_TXC_CMD_TCP;
+	if (vlan_get_protocol(skb) == htons(ETH_P_IP))
+		ctx->cmd_len |= E1KX_TXC_CMD_IP;
+	ctx->ip_setup = FIELD_PREP(E1KX_TXC_CSS, skb_network_offset(skb));
+	ctx->tu_setup = FIELD_PREP(E1KX_TXC_CSS, css) |
+			FIELD_PREP(E1KX_TXC_CSO, css + skb->csum_offset);
+	ctx->seg_setup = 0;
+	*popts = E1KX_TXD_POPTS_TXSM;
+}
+
+static void e1kx_tx_put_ctx(struct e1kx_tx_ring *ring,
+			    const struct e1kx_tx_ctx *ctx)
+{
+	struct e1kx_tx_ctx_desc *d =
+		(struct e1kx_tx_ctx_desc *)&ring->desc[ring->next_to_use];
+
+	d->ip_setup = cpu_to_le32(ctx->ip_setup);
+	d->tu_setup = cpu_to_le32(ctx->tu_setup);
+	d->cmd_len = cpu_to_le32(ctx->cmd_len);
+	d->seg_setup = cpu_to_le32(ctx->seg_setup);
+	ring->buf[ring->next_to_use].len = 0;
+	ring->next_to_use = e1kx_tx_next(ring, ring->next_to_use);
+}
+
+/*
+ * Set up checksum/TSO offload. Writes a context descriptor unless the
+ * queue's current context already matches. Returns the descriptor option
+ * bits for the data descriptors, or a negative errno.
+ */
+static int e1kx_tx_offload(struct e1kx_tx_ring *ring, struct sk_buff *skb,
+			   u32 *dcmd, u32 *popts)
+{
+	struct e1kx_tx_ctx ctx;
+	int err;
+
+	*popts = 0;
+	if (skb_is_gso(skb)) {
+		err = e1kx_tx_tso_ctx(skb, &ctx, popts);
+		if (err)
+			return err;
+		*dcmd |= E1KX_TXD_CMD_TSE;
+		ring->ctx_valid = false;	/* payload length is per packet */
+		e1kx_tx_put_ctx(ring, &ctx);
+		return 0;
+	}
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return 0;
+
+	e1kx_tx_csum_ctx(skb, &ctx, popts);
+	if (ring->ctx_valid && !memcmp(&ctx, &ring->ctx, sizeof(ctx)))
+		return 0;
+	ring->ctx = ctx;
+	ring->ctx_valid = true;
+	e1kx_tx_put_ctx(ring, &ctx);
+	return 0;
+}
+
+static void e1kx_tx_unmap(struct e1kx_tx_ring *ring, struct e1kx_tx_buf *buf)
+{
+	if (!buf->len)
+		return;
+	if (buf->is_page)
+		dma_unmap_page(ring->dev, buf->dma, buf->len, DMA_TO_DEVICE);
+	else
+		dma_unmap_single(ring->dev, buf->dma, buf->len, DMA_TO_DEVICE);
+	buf->len = 0;
+}
+
+/* Fill data descriptors for one mapped buffer, split at E1KX_TX_MAX_BUF */
+static u16 e1kx_tx_put_buf(struct e1kx_tx_ring *ring, u16 i, dma_addr_t dma,
+			   unsigned int len, u32 dcmd, u32 opts)
+{
+	for (;;) {
+		unsigned int chunk = min_t(unsigned int, len, E1KX_TX_MAX_BUF);
+		struct e1kx_tx_desc *d = &ring->desc[i];
+
+		d->addr = cpu_to_le64(dma);
+		d->cmd_len = cpu_to_le32(dcmd | FIELD_PREP(E1KX_TXD_LEN, chunk));
+		d->status_opts = cpu_to_le32(opts);
+		len -= chunk;
+		if (!len)
+			return i;
+		dma += chunk;
+		i = e1kx_tx_next(ring, i);
+		ring->buf[i].len = 0;
+	}
+}
+
+/* Map head and fragments; returns the index of the last descriptor */
+static int e1kx_tx_map(struct e1kx_tx_ring *ring, struct sk_buff *skb,
+		       u32 dcmd, u32 opts)
+{
+	const struct skb_shared_info *sh = skb_shinfo(skb);
+	unsigned int len = skb_headlen(skb);
+	u16 i = ring->next_to_use, last = i;
+	struct e1kx_tx_buf *buf;
+	const skb_frag_t *frag;
+	dma_addr_t dma;
+	unsigned int f;
+
+	dma = dma_map_single(ring->dev, skb->data, len, DMA_TO_DEVICE);
+	for (f = 0, frag = sh->frags;; f++, frag++) {
+		if (dma_mapping_error(ring->dev, dma))
+			goto err_unmap;
+		buf = &ring->buf[i];
+		buf->dma = dma;
+		buf->len = len;
+		buf->is_page = f > 0;
+		last = e1kx_tx_put_buf(ring, i, dma, len, dcmd, opts);
+		i = e1kx_tx_next(ring, last);
+		if (f == sh->nr_frags)
+			break;
+		len = skb_frag_size(frag);
+		dma = skb_frag_dma_map(ring->dev, frag, 0, len, DMA_TO_DEVICE);
+	}
+	ring->desc[last].cmd_len |= cpu_to_le32(E1KX_TXD_CMD_EOP |
+						E1KX_TXD_CMD_RS);
+	return last;
+
+err_unmap:
+	for (i = ring->next_to_use; i != last; i = e1kx_tx_next(ring, i))
+		e1kx_tx_unmap(ring, &ring->buf[i]);
+	if (f)
+		e1kx_tx_unmap(ring, &ring->buf[last]);
+	return -ENOMEM;
+}
+
+static void e1kx_tx_drop(struct e1kx_tx_ring *ring, struct sk_buff *skb)
+{
+	dev_kfree_skb_any(skb);
+	u64_stats_update_begin(&ring->stats.syncp);
+	ring->stats.drops++;
+	u64_stats_update_end(&ring->stats.syncp);
+}
+
+/* Stop the queue when a worst-case packet would not fit any more */
+static void e1kx_tx_maybe_stop(struct e1kx_tx_ring *ring)
+{
+	if (likely(e1kx_tx_unused(ring) >= E1KX_TX_DESC_NEEDED))
+		return;
+
+	netif_tx_stop_queue(e1kx_txq(ring));
+	/* Pairs with the barrier in e1kx_tx_clean() before it wakes us */
+	smp_mb();
+	if (e1kx_tx_unused(ring) < E1KX_TX_DESC_NEEDED) {
+		u64_stats_update_begin(&ring->stats.syncp);
+		ring->stats.restarts++;
+		u64_stats_update_end(&ring->stats.syncp);
+		return;
+	}
+	netif_tx_start_queue(e1kx_txq(ring));
+}
+
+netdev_tx_t e1kx_xmit(struct sk_buff *skb, struct net_device *netdev)
+{
+	struct e1kx_priv *priv = netdev_priv(netdev);
+	struct e1kx_tx_ring *ring = &priv->tx_ring[skb_get_queue_mapping(skb)];
+	u32 dcmd = E1KX_TXD_CMD_DEXT | E1KX_TXD_CMD_IFCS |
+		   FIELD_PREP(E1KX_TXD_DTYP, E1KX_TXD_DTYP_DATA);
+	u16 first = ring->next_to_use;
+	struct e1kx_tx_buf *fbuf;
+	u32 opts;
+	int last;
+
+	/* Never let the device pad a runt with stale memory */
+	if (skb_put_padto(skb, ETH_ZLEN))
+		goto dropped;
+
+	if (e1kx_tx_offload(ring, skb, &dcmd, &opts))
+		goto drop;
+	if (skb_vlan_tag_present(skb)) {
+		dcmd |= E1KX_TXD_CMD_VLE;
+		opts |= FIELD_PREP(E1KX_TXD_VLAN, skb_vlan_tag_get(skb));
+	}
+
+	last = e1kx_tx_map(ring, skb, dcmd, opts);
+	if (last < 0) {
+		ring->next_to_use = first;
+		ring->ctx_valid = false;
+		goto drop;
+	}
+
+	fbuf = &ring->buf[first];
+	fbuf->skb = skb;
+	fbuf->eop = last;
+	fbuf->segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+	fbuf->bytes = skb->len + (fbuf->segs - 1) * skb_tcp_all_headers(skb);
+	skb_tx_timestamp(skb);
+
+	/* Publish the slots before the cleaner may look at them */
+	smp_wmb();
+	WRITE_ONCE(ring->next_to_use, e1kx_tx_next(ring, last));
+
+	e1kx_tx_maybe_stop(ring);
+	if (__netdev_tx_sent_queue(e1kx_txq(ring), fbuf->bytes,
+				   netdev_xmit_more()))
+		writel(ring->next_to_use, ring->tail);
+	return NETDEV_TX_OK;
+
+drop:
+	e1kx_tx_drop(ring, skb);
+	return NETDEV_TX_OK;
+dropped:
+	/* skb_put_padto() already freed the skb */
+	u64_stats_update_begin(&ring->stats.syncp);
+	ring->stats.drops++;
+	u64_stats_update_end(&ring->stats.syncp);
+	return NETDEV_TX_OK;
+}
+
+/* Release one completed packet: slots first..eop */
+static u16 e1kx_tx_release(struct e1kx_tx_ring *ring, u16 first,
+			   int napi_budget)
+{
+	struct e1kx_tx_buf *fbuf = &ring->buf[first];
+	u16 eop = fbuf->eop, i = first;
+
+	for (;;) {
+		e1kx_tx_unmap(ring, &ring->buf[i]);
+		if (i == eop)
+			break;
+		i = e1kx_tx_next(ring, i);
+	}
+	napi_consume_skb(fbuf->skb, napi_budget);
+	fbuf->skb = NULL;
+	return e1kx_tx_next(ring, eop);
+}
+
+/*
+ * Reclaim every completed packet. Not limited by the NAPI budget: the ring
+ * size bounds the work. Returns true when something was reclaimed.
+ */
+bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget)
+{
+	struct netdev_queue *txq = e1kx_txq(ring);
+	unsigned int pkts = 0, bytes = 0, segs = 0;
+	u16 ntc = ring->next_to_clean;
+
+	while (ntc != READ_ONCE(ring->next_to_use)) {
+		struct e1kx_tx_buf *fbuf = &ring->buf[ntc];
+
+		/* Pairs with smp_wmb() in e1kx_xmit() */
+		smp_rmb();
+		if (!(READ_ONCE(ring->desc[fbuf->eop].status_opts) &
+		      cpu_to_le32(E1KX_TXD_STA_DD)))
+			break;
+		dma_rmb();
+		pkts++;
+		segs += fbuf->segs;
+		bytes += fbuf->bytes;
+		ntc = e1kx_tx_release(ring, ntc, napi_budget);
+	}
+	if (!pkts)
+		return false;
+
+	WRITE_ONCE(ring->next_to_clean, ntc);
+	netdev_tx_completed_queue(txq, pkts, bytes);
+	u64_stats_update_begin(&ring->stats.syncp);
+	ring->stats.packets += segs;
+	ring->stats.bytes += bytes;
+	u64_stats_update_end(&ring->stats.syncp);
+
+	if (unlikely(netif_tx_queue_stopped(txq))) {
+		/* Pairs with smp_mb() in e1kx_tx_maybe_stop() */
+		smp_mb();
+		if (e1kx_tx_unused(ring) >= E1KX_TX_WAKE_THRESH &&
+		    netif_carrier_ok(ring->netdev))
+			netif_tx_wake_queue(txq);
+	}
+	return true;
+}
+
+/* Free everything still queued; the device must be stopped */
+void e1kx_tx_ring_drain(struct e1kx_tx_ring *ring)
+{
+	u16 ntc = ring->next_to_clean;
+
+	while (ntc != ring->next_to_use) {
+		u64_stats_update_begin(&ring->stats.syncp);
+		ring->stats.drops++;
+		u64_stats_update_end(&ring->stats.syncp);
+		ntc = e1kx_tx_release(ring, ntc, 0);
+	}
+	ring->next_to_clean = ntc;
+	netdev_tx_reset_queue(e1kx_txq(ring));
+}
+
+int e1kx_tx_ring_alloc(struct e1kx_priv *priv, struct e1kx_tx_ring *ring,
+		       unsigned int qid, unsigned int count)
+{
+	struct device *dev = &priv->pdev->dev;
+
+	ring->buf = kvcalloc(count, sizeof(*ring->buf), GFP_KERNEL);
+	if (!ring->buf)
+		return -ENOMEM;
+	ring->desc = dma_alloc_coherent(dev, count * sizeof(*ring->desc),
+					&ring->dma, GFP_KERNEL);
+	if (!ring->desc) {
+		kvfree(ring->buf);
+		ring->buf = NULL;
+		return -ENOMEM;
+	}
+	ring->dev = dev;
+	ring->netdev = priv->netdev;
+	ring->count = count;
+	ring->qid = qid;
+	ring->tail = priv->io + E1KX_TDT(qid);
+	return 0;
+}
+
+void e1kx_tx_ring_free(struct e1kx_tx_ring *ring)
+{
+	if (!ring->desc)
+		return;
+	dma_free_coherent(ring->dev, ring->count * sizeof(*ring->desc),
+			  ring->desc, ring->dma);
+	kvfree(ring->buf);
+	ring->desc = NULL;
+	ring->buf = NULL;
+}
+
+void e1kx_tx_ring_configure(struct e1kx_priv *priv, struct e1kx_tx_ring *ring)
+{
+	unsigned int q = ring->qid;
+
+	ring->next_to_use = 0;
+	ring->next_to_clean = 0;
+	ring->ctx_valid = false;
+	e1kx_wr32(priv, E1KX_TDBAL(q), lower_32_bits(ring->dma));
+	e1kx_wr32(priv, E1KX_TDBAH(q), upper_32_bits(ring->dma));
+	e1kx_wr32(priv, E1KX_TDLEN(q), ring->count * sizeof(*ring->desc));
+	e1kx_wr32(priv, E1KX_TDH(q), 0);
+	e1kx_wr32(priv, E1KX_TDT(q), 0);
+	/* Write back each RS descriptor at once: completion latency */
+	e1kx_wr32(priv, E1KX_TXDCTL(q), E1KX_TXDCTL_GRAN |
+		  E1KX_TXDCTL_COUNT_DESC | FIELD_PREP(E1KX_TXDCTL_WTHRESH, 1));
+	e1kx_wr32(priv, E1KX_TARC(q),
+		  e1kx_rd32(priv, E1KX_TARC(q)) | E1KX_TARC_ENABLE);
+	netdev_tx_reset_queue(e1kx_txq(ring));
+}
