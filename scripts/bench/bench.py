@@ -1,0 +1,576 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""`make bench`: e1kx vs the in-tree e1000e on QEMU's 82574L model.
+
+Boots the same guest (2 vCPUs, one 82574L on a vnet_hdr tap, same QEMU
+options) once per driver per round, alternating which driver goes first,
+runs scripts/bench/guest.py in it and reports per metric the median of each
+driver, the spread (min..max) and the ratio e1kx/e1000e.  Register accesses
+are counted from QEMU's e1000e_core_read/e1000e_core_write trace events,
+enabled (HMP trace-event) only for each workload's trace window.
+
+    scripts/bench/bench.py [--quick] [--rounds N] [--out DIR] [--no-doc]
+
+Writes DIR/results.json (every sample), DIR/ratios.png, prints a table and,
+on full runs, refreshes the results block of Documentation/performance.md.
+Under TCG on a shared machine the absolute numbers are meaningless; only the
+ratios between drivers booted back to back mean something.
+"""
+
+import argparse
+import collections
+import datetime
+import io
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+SCRIPTS_DIR = os.path.dirname(BENCH_DIR)
+REPO = os.path.dirname(SCRIPTS_DIR)
+sys.path.insert(0, SCRIPTS_DIR)
+import e1kxvm  # noqa: E402
+
+DRIVERS = ("e1kx", "e1000e")
+DOC = os.path.join(REPO, "Documentation", "performance.md")
+DOC_BEGIN = "<!-- bench-results-begin -->"
+DOC_END = "<!-- bench-results-end -->"
+JSON_MARK = b"@@BENCH-JSON@@ "
+
+PROFILES = {
+    # window: untraced seconds per rate metric; trace_window: seconds per
+    # traced window; pings: untraced pings (latency); trace_pings: traced.
+    "full": {"window": 5, "trace_window": 2, "pings": 200, "trace_pings": 50,
+             "rounds": 3},
+    "quick": {"window": 2, "trace_window": 1, "pings": 40, "trace_pings": 20,
+              "rounds": 1},
+}
+
+WORKLOADS = [
+    # name, label
+    ("tx_pps_b1", "TX pktgen 64B burst 1"),
+    ("tx_pps_b32", "TX pktgen 64B burst 32"),
+    ("rx_pps", "RX trafgen 64B UDP"),
+    ("tcp_tx", "TCP guest->peer"),
+    ("tcp_rx", "TCP peer->guest"),
+    ("tcp_rx_8", "TCP peer->guest x8"),
+    ("ping", "ping 20/s"),
+]
+
+# Metric: key, label, unit, higher is better, target on the ratio, getter.
+# Targets: ("ge", x) ratio >= x, ("le", x) ratio <= x.
+def _w(name, key):
+    return lambda s: (s["workloads"].get(name) or {}).get(key)
+
+
+def _regs(name, kind):
+    return lambda s: ((s["workloads"].get(name) or {}).get("regs") or {}) \
+        .get(kind)
+
+
+METRICS = [
+    ("tx_pps_b1", "TX pps, 64B, burst 1", "pps", True, ("ge", 1.5),
+     _w("tx_pps_b1", "pps")),
+    ("tx_pps_b32", "TX pps, 64B, burst 32", "pps", True, ("ge", 1.5),
+     _w("tx_pps_b32", "pps")),
+    ("rx_pps", "RX pps, 64B UDP", "pps", True, ("ge", 1.5),
+     _w("rx_pps", "pps")),
+    ("tcp_tx", "TCP guest->peer", "Mbit/s", True, ("ge", 1.2),
+     _w("tcp_tx", "mbps")),
+    ("tcp_rx", "TCP peer->guest", "Mbit/s", True, ("ge", 1.2),
+     _w("tcp_rx", "mbps")),
+    ("tcp_rx_8", "TCP peer->guest, 8 flows", "Mbit/s", True, ("ge", 1.6),
+     _w("tcp_rx_8", "mbps")),
+    ("ping_p50", "ping RTT p50", "us", False, None, _w("ping", "p50_us")),
+    ("ping_p99", "ping RTT p99", "us", False, None, _w("ping", "p99_us")),
+]
+for _n, _l in WORKLOADS:
+    METRICS += [
+        (f"{_n}.regs", f"{_l}: reg accesses/pkt", "/pkt", False, ("le", 0.5),
+         _regs(_n, "per_pkt")),
+        (f"{_n}.reads", f"{_l}: reg reads/pkt", "/pkt", False, ("zero", 0.01),
+         _regs(_n, "reads_per_pkt")),
+        (f"{_n}.writes", f"{_l}: reg writes/pkt", "/pkt", False, None,
+         _regs(_n, "writes_per_pkt")),
+        (f"{_n}.irqs", f"{_l}: interrupts/pkt", "/pkt", False, None,
+         _w(_n, "irq_per_pkt")),
+    ]
+
+
+def log(msg):
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------
+# Register names (for the per-offset breakdown)
+# --------------------------------------------------------------------------
+
+def reg_names():
+    names = {0x000E8 + 4 * n: f"EITR{n}" for n in range(5)}
+    names.update({0x05C00 + 4 * n: "RETA" for n in range(32)})
+    names.update({0x05C80 + 4 * n: "RSSRK" for n in range(10)})
+    for q in range(2):
+        b = 0x100 * q
+        for off, n in ((0x2800, "RDBAL"), (0x2804, "RDBAH"),
+                       (0x2808, "RDLEN"), (0x2810, "RDH"), (0x2818, "RDT"),
+                       (0x2828, "RXDCTL"), (0x3800, "TDBAL"),
+                       (0x3804, "TDBAH"), (0x3808, "TDLEN"), (0x3810, "TDH"),
+                       (0x3818, "TDT"), (0x3828, "TXDCTL"),
+                       (0x3840, "TARC")):
+            names[off + b] = f"{n}{q}"
+    try:
+        with open(os.path.join(REPO, "include", "e1kx_regs.h")) as f:
+            for m in re.finditer(r"^#define\s+E1KX_([A-Z0-9_]+)\s+"
+                                 r"(0x[0-9A-Fa-f]{5})\b", f.read(), re.M):
+                names.setdefault(int(m.group(2), 16), m.group(1))
+    except OSError:
+        pass
+    names.setdefault(0x5B54, "SWSM")
+    names.setdefault(0x0E00, "?")
+    return names
+
+
+REG_NAMES = reg_names()
+
+
+def reg_label(off):
+    n = REG_NAMES.get(off)
+    return f"{n}(0x{off:x})" if n else f"0x{off:x}"
+
+
+TRACE_RE = re.compile(rb"e1000e_core_(read|write) \S+ \S+ register "
+                      rb"0x([0-9a-f]+)")
+
+
+def count_trace(path, span):
+    """Count reads/writes (and per offset) in path[span[0]:span[1]]."""
+    start, end = span
+    c = collections.Counter()
+    with open(path, "rb") as f:
+        f.seek(start)
+        data = f.read(max(0, end - start))
+    for m in TRACE_RE.finditer(data):
+        c[(m.group(1).decode(), int(m.group(2), 16))] += 1
+    return c
+
+
+# --------------------------------------------------------------------------
+# Running guests
+# --------------------------------------------------------------------------
+
+class Tee:
+    """run_vm output sink: keeps everything, echoes progress lines."""
+
+    def __init__(self, prefix, logf):
+        self.buf = io.BytesIO()
+        self.line = b""
+        self.prefix = prefix
+        self.logf = logf
+
+    def write(self, data):
+        self.buf.write(data)
+        self.logf.write(data)
+        self.line += data
+        while b"\n" in self.line:
+            ln, self.line = self.line.split(b"\n", 1)
+            if not ln.startswith(JSON_MARK):
+                sys.stderr.write(f"  [{self.prefix}] "
+                                 f"{ln.decode(errors='replace')[:200]}\n")
+        sys.stderr.flush()
+
+    def flush(self):
+        self.logf.flush()
+
+
+CONSOLE_REPORT_RE = re.compile(
+    r"(kernel BUG at \S+|BUG: .*|WARNING: .*|general protection fault.*|"
+    r"Kernel panic.*)$")
+
+
+def console_report(logdir):
+    """': <first kernel report> in <function>' from the guest console."""
+    try:
+        with open(os.path.join(logdir, "console.log"),
+                  errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return ""
+    for i, ln in enumerate(lines):
+        m = CONSOLE_REPORT_RE.search(ln)
+        if m:
+            where = ""
+            for nxt in lines[i + 1:i + 40]:
+                mm = re.search(r"\]\s+(\w+\+0x[0-9a-f]+/0x[0-9a-f]+ "
+                               r"\[e1kx\])", nxt)
+                if mm:
+                    where = f" in {mm.group(1)}"
+                    break
+            return f": {m.group(1).strip()}{where}"
+    return ""
+
+
+def run_one(driver, rnd, prof, workdir, keep_traces, only=None):
+    """Boot one guest with driver bound; return the sample dict."""
+    logdir = os.path.join(workdir, f"r{rnd}-{driver}")
+    shutil.rmtree(logdir, ignore_errors=True)
+    os.makedirs(logdir)
+    events = os.path.join(logdir, "trace-events")    # nothing enabled
+    open(events, "w").close()
+    trace = os.path.join(logdir, "trace.log")
+    open(trace, "w").close()
+    cmd = (f"python3 scripts/bench/guest.py --driver {driver} "
+           f"--trace-log {trace} --window {prof['window']} "
+           f"--trace-window {prof['trace_window']} "
+           f"--pings {prof['pings']} --trace-pings {prof['trace_pings']}")
+    if only:
+        cmd += f" --only {only}"
+    budget = 240 + 12 * (prof["window"] + prof["trace_window"] + 6) \
+        + (prof["pings"] + prof["trace_pings"]) * 0.1
+    t0 = time.monotonic()
+    with open(os.path.join(logdir, "output.log"), "wb") as lf:
+        tee = Tee(f"r{rnd} {driver}", lf)
+        rc = e1kxvm.run_vm(cmd, nics=1, wiring="tap", smp=2, mem=1024,
+                           timeout=budget, logdir=logdir, cwd=REPO, out=tee,
+                           qemu_args=["-trace",
+                                      f"events={events},file={trace}"])
+    wall = time.monotonic() - t0
+    sample = None
+    for ln in tee.buf.getvalue().splitlines():
+        if ln.startswith(JSON_MARK):
+            sample = json.loads(ln[len(JSON_MARK):])
+    if sample is None:
+        raise RuntimeError(f"round {rnd} {driver}: guest exit status {rc}, "
+                           f"no result{console_report(logdir)} "
+                           f"(logs in {logdir})")
+    sample.update(round=rnd, guest_rc=rc, wall_s=round(wall, 1))
+    if not sample.get("complete"):
+        done = set(sample["workloads"])
+        left = [n for n, _ in WORKLOADS if n not in done and
+                (not only or n in only.split(","))]
+        sample["errors"].append(
+            f"guest died (exit status {rc}) before {', '.join(left)}"
+            f"{console_report(logdir)}; logs in {logdir}")
+    for name, w in sample["workloads"].items():
+        span = w.get("trace_span")
+        if not span:
+            continue
+        c = count_trace(trace, span)
+        tr = w["traced"]
+        pk = sum(tr[k] for k in w["pkts_key"].split("+"))
+        reads = sum(v for (k, _), v in c.items() if k == "read")
+        writes = sum(v for (k, _), v in c.items() if k == "write")
+        per = {f"{k} {reg_label(o)}": v for (k, o), v in
+               sorted(c.items(), key=lambda kv: -kv[1])}
+        w["regs"] = {"packets": pk, "reads": reads, "writes": writes,
+                     "per_pkt": (reads + writes) / pk if pk else None,
+                     "reads_per_pkt": reads / pk if pk else None,
+                     "writes_per_pkt": writes / pk if pk else None,
+                     "irq_per_pkt": tr["irqs"] / pk if pk else None,
+                     "by_register": per}
+    if not keep_traces:
+        os.unlink(trace)
+    return sample
+
+
+# --------------------------------------------------------------------------
+# Summary, table, chart, doc
+# --------------------------------------------------------------------------
+
+def summarize(samples):
+    out = {}
+    for key, label, unit, hib, target, get in METRICS:
+        row = {"label": label, "unit": unit, "higher_is_better": hib,
+               "target": target}
+        for d in DRIVERS:
+            vals = [get(s) for s in samples if s["driver"] == d]
+            vals = [v for v in vals if v is not None]
+            row[d] = {"samples": vals,
+                      "median": statistics.median(vals) if vals else None,
+                      "min": min(vals) if vals else None,
+                      "max": max(vals) if vals else None}
+        a, b = row["e1kx"]["median"], row["e1000e"]["median"]
+        row["ratio"] = a / b if a is not None and b else None
+        row["status"] = status(row, target)
+        out[key] = row
+    return out
+
+
+def status(row, target):
+    if target is None:
+        return ""
+    kind, x = target
+    if kind == "zero":
+        v = row["e1kx"]["median"]
+        if v is None:
+            return "n/a"
+        return "ok" if v < x else "MISS"
+    r = row["ratio"]
+    if r is None:
+        return "n/a"
+    if kind == "ge":
+        return "ok" if r >= x else "MISS"
+    return "ok" if r <= x else "MISS"
+
+
+def target_text(target):
+    if target is None:
+        return ""
+    kind, x = target
+    return {"ge": f">= {x}x", "le": f"<= {x}x",
+            "zero": "e1kx ~0"}[kind]
+
+
+def fmt(v, unit=""):
+    if v is None:
+        return "-"
+    if unit in ("pps", "Mbit/s", "us") or abs(v) >= 100:
+        return f"{v:,.0f}"
+    return f"{v:.3g}" if abs(v) < 10 else f"{v:.1f}"
+
+
+def spread(cell, unit):
+    if cell["min"] is None:
+        return "-"
+    if len(cell["samples"]) == 1:
+        return "1 sample"
+    med = cell["median"]
+    if med:
+        return f"{fmt(cell['min'], unit)}..{fmt(cell['max'], unit)} " \
+               f"(±{50 * (cell['max'] - cell['min']) / med:.0f}%)"
+    return f"{fmt(cell['min'], unit)}..{fmt(cell['max'], unit)}"
+
+
+def table_rows(summary, main_only=False):
+    rows = []
+    for key, r in summary.items():
+        if main_only and key.endswith((".writes", ".irqs")):
+            continue
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
+        rows.append([r["label"], r["unit"], fmt(r["e1kx"]["median"],
+                                                r["unit"]),
+                     spread(r["e1kx"], r["unit"]),
+                     fmt(r["e1000e"]["median"], r["unit"]),
+                     spread(r["e1000e"], r["unit"]), ratio,
+                     target_text(r["target"]), r["status"]])
+    return rows
+
+
+HEAD = ["metric", "unit", "e1kx", "e1kx spread", "e1000e", "e1000e spread",
+        "e1kx/e1000e", "target", ""]
+
+
+def text_table(rows):
+    w = [max(len(str(x)) for x in col) for col in zip(HEAD, *rows)]
+    line = lambda r: "  ".join(str(x).ljust(n) if i in (0, 1, 3, 5, 7)
+                               else str(x).rjust(n)
+                               for i, (x, n) in enumerate(zip(r, w)))
+    return "\n".join([line(HEAD), line(["-" * n for n in w])] +
+                     [line(r) for r in rows])
+
+
+def md_table(rows):
+    out = ["| " + " | ".join(HEAD[:-1] + ["met?"]) + " |",
+           "|" + "|".join(["---", "---", "--:", "---", "--:", "---", "--:",
+                           "---", "---"]) + "|"]
+    for r in rows:
+        out.append("| " + " | ".join(str(x).replace("|", "/") for x in r)
+                   + " |")
+    return "\n".join(out)
+
+
+def register_breakdown(samples, top=6):
+    """Per workload and driver: the most frequent accesses per packet,
+    summed over all rounds."""
+    lines = []
+    for name, label in WORKLOADS:
+        lines.append(f"{label}:")
+        for d in DRIVERS:
+            c = collections.Counter()
+            pk = 0
+            for s in samples:
+                r = (s["workloads"].get(name) or {}).get("regs")
+                if s["driver"] != d or not r:
+                    continue
+                pk += r["packets"]
+                c.update(r["by_register"])
+            if not pk:
+                lines.append(f"  {d:7s} -")
+                continue
+            items = ", ".join(f"{k} {v / pk:.3g}"
+                              for k, v in c.most_common(top))
+            lines.append(f"  {d:7s} {items}")
+    return "\n".join(lines)
+
+
+def find_matplotlib_python():
+    for py in (sys.executable, "/usr/bin/python3"):
+        if py and os.path.exists(py) and subprocess.run(
+                [py, "-c", "import matplotlib"], capture_output=True
+        ).returncode == 0:
+            return py
+    return None
+
+
+def ensure_matplotlib():
+    py = find_matplotlib_python()
+    if py:
+        return py
+    log("python3-matplotlib missing: installing it with apt-get")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "install", "-y", "-qq",
+                    "--no-install-recommends", "python3-matplotlib"],
+                   env=env, stdout=subprocess.DEVNULL)
+    return find_matplotlib_python()
+
+
+def chart(py, results_json, png):
+    r = subprocess.run([py, os.path.join(BENCH_DIR, "chart.py"),
+                        results_json, png], capture_output=True, text=True)
+    if r.returncode != 0:
+        log(f"chart failed: {r.stderr.strip()[-500:]}")
+        return False
+    return True
+
+
+def update_doc(text):
+    try:
+        with open(DOC) as f:
+            doc = f.read()
+    except OSError:
+        log(f"{DOC} missing: results block not written")
+        return
+    i, j = doc.find(DOC_BEGIN), doc.find(DOC_END)
+    if i < 0 or j < i:
+        log(f"{DOC}: no {DOC_BEGIN} ... {DOC_END} block")
+        return
+    doc = doc[:i + len(DOC_BEGIN)] + "\n" + text + "\n" + doc[j:]
+    with open(DOC, "w") as f:
+        f.write(doc)
+    log(f"updated the results block of {os.path.relpath(DOC, REPO)}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true",
+                    help="one short round (smoke test, < 5 min)")
+    ap.add_argument("--rounds", type=int, help="A/B rounds (default 3)")
+    ap.add_argument("--out", default=os.path.join(REPO, "bench"),
+                    help="results directory (default bench/)")
+    ap.add_argument("--no-doc", action="store_true",
+                    help="do not update Documentation/performance.md")
+    ap.add_argument("--keep-traces", action="store_true",
+                    help="keep the QEMU trace logs in build/bench/")
+    ap.add_argument("--only", help="comma-separated workloads (debugging)")
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        ap.error("must run as root (network namespaces, taps)")
+    prof = dict(PROFILES["quick" if args.quick else "full"])
+    if args.rounds:
+        prof["rounds"] = args.rounds
+    ko = os.path.join(REPO, "e1kx.ko")
+    if not os.path.exists(ko):
+        sys.exit("bench: e1kx.ko not built (run make)")
+    py_mpl = ensure_matplotlib()
+    if not py_mpl:
+        log("no matplotlib: the chart will be skipped")
+
+    workdir = os.path.join(REPO, "build", "bench")
+    os.makedirs(workdir, exist_ok=True)
+    os.makedirs(args.out, exist_ok=True)
+    e1kxvm.cleanup_stale()
+    t0 = time.monotonic()
+    started = datetime.datetime.now(datetime.timezone.utc)
+    samples, failures = [], []
+    for rnd in range(prof["rounds"]):
+        order = DRIVERS if rnd % 2 == 0 else DRIVERS[::-1]
+        for d in order:
+            log(f"round {rnd + 1}/{prof['rounds']}: {d}")
+            try:
+                s = run_one(d, rnd, prof, workdir, args.keep_traces,
+                            args.only)
+                samples.append(s)
+                for e in s.get("errors", []):
+                    failures.append(f"round {rnd + 1} {d}: {e}")
+                log(f"round {rnd + 1} {d}: done in {s['wall_s']:.0f}s")
+            except (RuntimeError, OSError, ValueError) as e:
+                failures.append(str(e))
+                log(f"FAILED: {e}")
+    wall = time.monotonic() - t0
+
+    summary = summarize(samples)
+    try:
+        commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short",
+                                 "HEAD"], capture_output=True,
+                                text=True).stdout.strip()
+    except OSError:
+        commit = ""
+    meta = {"started": started.isoformat(timespec="seconds"),
+            "wall_s": round(wall, 1), "profile": "quick" if args.quick
+            else "full", **prof, "commit": commit,
+            "qemu": subprocess.run(["qemu-system-x86_64", "--version"],
+                                   capture_output=True, text=True)
+            .stdout.split("\n")[0],
+            "host_cpus": os.cpu_count(),
+            "host_load_before": os.getloadavg(),
+            "accel": "tcg (KVM unusable)", "failures": failures,
+            "note": "TCG on a shared, noisy host: absolute numbers are "
+                    "meaningless; compare the e1kx/e1000e ratios only."}
+    res = {"meta": meta, "summary": summary, "samples": samples}
+    rj = os.path.join(args.out, "results.json")
+    with open(rj, "w") as f:
+        json.dump(res, f, indent=1)
+    png = os.path.join(args.out, "ratios.png")
+    have_png = bool(py_mpl) and chart(py_mpl, rj, png)
+
+    rows = table_rows(summary)
+    nper = {d: sum(1 for s in samples if s["driver"] == d) for d in DRIVERS}
+    hdr = (f"e1kx vs e1000e on QEMU {meta['qemu'].split()[-3]} 82574L "
+           f"(TCG, 2 vCPUs): {prof['rounds']} round(s), "
+           f"{nper['e1kx']}+{nper['e1000e']} boots, {wall / 60:.1f} min. "
+           "Absolute numbers are TCG artefacts; only ratios mean anything.")
+    print(hdr)
+    print(text_table(rows))
+    print()
+    print("Register accesses per packet by register (all rounds):")
+    print(register_breakdown(samples))
+    if failures:
+        print("\nFailures:")
+        for f_ in failures:
+            print(f"  {f_}")
+    print(f"\nresults: {os.path.relpath(rj, os.getcwd())}" +
+          (f", chart: {os.path.relpath(png, os.getcwd())}" if have_png
+           else ""))
+
+    if not args.quick and not args.no_doc and samples:
+        when = started.strftime("%Y-%m-%d %H:%M UTC")
+        text = (f"Run of {when} at commit `{commit}`: {prof['rounds']} "
+                f"rounds, {prof['window']} s windows, {wall / 60:.1f} min "
+                f"wall, {meta['qemu']}, TCG, 2 vCPUs, host with "
+                f"{os.cpu_count()} CPUs shared with other jobs.\n\n"
+                + md_table(table_rows(summary, main_only=True)) +
+                "\n\nRegister accesses per packet, most frequent first "
+                "(offset in BAR0, summed over all rounds):\n\n```\n"
+                + register_breakdown(samples) + "\n```\n"
+                + ("\nFailures:\n\n" + "\n".join(f"- {x}" for x in failures)
+                   + "\n" if failures else ""))
+        update_doc(text)
+    # make check runs the quick mode to prove the bench works: fail if any
+    # headline metric is missing for either driver.
+    missing = [k for k, r in summary.items() if "." not in k and
+               (r["e1kx"]["median"] is None or r["e1000e"]["median"] is None)]
+    if missing:
+        log(f"no numbers for: {', '.join(missing)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Draw the e1kx/e1000e ratios of a bench results.json as a PNG.
+
+    chart.py bench/results.json bench/ratios.png
+
+Run by bench.py with an interpreter that has matplotlib (Debian's
+python3-matplotlib).  Left: throughput and latency ratios (higher is
+better for throughput, lower for latency); right: register accesses per
+packet ratios (lower is better).  Dashed lines mark the targets; error bars
+span the per-round min..max of the ratio.
+"""
+
+import json
+import sys
+
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def color(row):
+    st = row.get("status")
+    return {"ok": "tab:green", "MISS": "tab:red"}.get(st, "tab:gray")
+
+
+def ratio_range(row):
+    """min..max over rounds of e1kx_i / e1000e_i (paired by round order)."""
+    a = row["e1kx"]["samples"]
+    b = row["e1000e"]["samples"]
+    rs = [x / y for x, y in zip(a, b) if y]
+    return (min(rs), max(rs)) if rs else (None, None)
+
+
+def panel(ax, rows, title, log=False):
+    labels = [r["label"] for r in rows]
+    vals = [r["ratio"] or 0 for r in rows]
+    ys = list(range(len(rows)))[::-1]
+    ax.barh(ys, vals, color=[color(r) for r in rows], alpha=0.8)
+    for y, r in zip(ys, rows):
+        lo, hi = ratio_range(r)
+        if lo is not None and hi is not None and hi > lo:
+            ax.plot([lo, hi], [y, y], color="black", lw=1)
+        t = r.get("target")
+        if t and t[0] in ("ge", "le"):
+            ax.plot([t[1], t[1]], [y - 0.4, y + 0.4], "k--", lw=1.2)
+        if r["ratio"] is not None:
+            ax.text(r["ratio"], y, f" {r['ratio']:.2f}", va="center",
+                    fontsize=8)
+    ax.axvline(1.0, color="black", lw=0.8)
+    ax.set_yticks(ys)
+    ax.set_yticklabels(labels, fontsize=8)
+    ax.set_xlabel("e1kx / e1000e")
+    ax.set_title(title, fontsize=10)
+    if log:
+        ax.set_xscale("log")
+
+
+def main():
+    src, png = sys.argv[1], sys.argv[2]
+    with open(src) as f:
+        res = json.load(f)
+    s = res["summary"]
+    perf = [s[k] for k in ("tx_pps_b1", "tx_pps_b32", "rx_pps", "tcp_tx",
+                           "tcp_rx", "tcp_rx_8", "ping_p50", "ping_p99")
+            if k in s]
+    regs = [s[k] for k in s if k.endswith(".regs")]
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 5.5))
+    panel(a1, perf, "Rates (higher is better; ping: lower)")
+    for r in regs:
+        r["label"] = r["label"].replace(": reg accesses/pkt", "")
+    panel(a2, regs, "Register accesses per packet (lower is better)",
+          log=True)
+    m = res["meta"]
+    fig.suptitle(f"e1kx vs e1000e, QEMU 82574L model under TCG, "
+                 f"{m['rounds']} round(s), {m['started']} "
+                 f"({m.get('commit', '')}). Green: target met, red: missed; "
+                 f"dashed: target", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(png, dpi=110)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,498 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Guest side of `make bench`: runs inside an e1kx-vm guest (wiring=tap).
+
+Binds the 82574L (NIC 0) to one driver, runs every workload twice -- once
+untraced for the rate/latency numbers, once inside a QEMU trace window
+(e1000e_core_read/write on) for the register-access counts -- and prints one
+result line "@@BENCH-JSON@@ {...}" that scripts/bench/bench.py parses.
+
+    guest.py --driver e1kx|e1000e --trace-log HOSTPATH [--window S]
+             [--trace-window S] [--pings N] [--trace-pings N]
+
+Host side work (trafgen, iperf3 server, ping, stat of the trace log) goes
+through the control relay (same protocol as scripts/e1kx-ctl), spoken
+directly here to avoid a Python start-up per request.
+"""
+
+import argparse
+import fcntl
+import json
+import os
+import re
+import shlex
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+REPO = os.environ.get("E1KX_REPO") or os.path.dirname(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MAC = "52:54:00:e1:00:00"        # NIC 0 (scripts/e1kxvm.py nic_mac)
+G4, P4 = "198.18.0.2", "198.18.0.1"
+PEER_IF = "tap0"
+IPERF_PORT = 5201
+LOCK = "/run/lock/e1kx-ctl.lock"
+# A destination MAC nobody owns: pktgen frames reach the host tap and are
+# dropped there as PACKET_OTHERHOST, so the host sends nothing back.
+SINK_MAC = "02:00:00:00:00:01"
+
+
+def note(msg):
+    print(f"# {msg}", flush=True)
+
+
+class Ctl:
+    """Client of the e1kx-vm control relay (see scripts/e1kx-ctl)."""
+
+    def __init__(self):
+        self.port = os.environ.get("E1KX_CTL")
+        if not self.port:
+            sys.exit("guest.py: E1KX_CTL not set (not in an e1kx-vm guest)")
+
+    def request(self, req):
+        req["id"] = uuid.uuid4().hex
+        os.makedirs(os.path.dirname(LOCK), exist_ok=True)
+        with open(LOCK, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            fd = os.open(self.port, os.O_RDWR | os.O_NOCTTY)
+            try:
+                os.write(fd, json.dumps(req).encode() + b"\n")
+                buf = b""
+                while True:
+                    chunk = os.read(fd, 65536)
+                    if not chunk:
+                        raise RuntimeError("control channel closed")
+                    buf += chunk
+                    while b"\n" in buf:
+                        line, buf = buf.split(b"\n", 1)
+                        try:
+                            rep = json.loads(line)
+                        except ValueError:
+                            continue
+                        if rep.get("id") == req["id"]:
+                            if not rep.get("ok"):
+                                raise RuntimeError(rep.get("error"))
+                            return rep
+            finally:
+                os.close(fd)
+
+    def hmp(self, cmd):
+        return self.request({"op": "hmp", "cmd": cmd})["output"]
+
+    def peer(self, cmd, timeout=60, check=True):
+        rep = self.request({"op": "peer", "cmd": cmd, "timeout": timeout})
+        if check and rep["rc"] != 0:
+            raise RuntimeError(f"peer {cmd!r}: rc {rep['rc']}: "
+                               f"{rep['stderr'].strip()[-300:]}")
+        return rep["stdout"]
+
+
+# --------------------------------------------------------------------------
+# Guest counters
+# --------------------------------------------------------------------------
+
+def sh(cmd, check=True, **kw):
+    return subprocess.run(cmd, shell=isinstance(cmd, str), check=check,
+                          capture_output=True, text=True, **kw)
+
+
+def read(path):
+    with open(path) as f:
+        return f.read().strip()
+
+
+class Nic:
+    def __init__(self, ifname):
+        self.ifname = ifname
+        dev = os.path.realpath(f"/sys/class/net/{ifname}/device")
+        self.bdf = os.path.basename(dev)
+        self.irqs = self._irqs(dev)
+
+    @staticmethod
+    def _irqs(dev):
+        d = os.path.join(dev, "msi_irqs")
+        if os.path.isdir(d) and os.listdir(d):
+            return sorted(int(x) for x in os.listdir(d))
+        return [int(read(os.path.join(dev, "irq")))]
+
+    def snapshot(self):
+        """Counters that cost no device register access on e1kx; on e1000e
+        every statistics read runs e1000e_update_stats (register reads), so
+        snapshots are only taken outside trace windows."""
+        st = {}
+        for k in ("tx_packets", "rx_packets", "tx_bytes", "rx_bytes"):
+            st[k] = int(read(f"/sys/class/net/{self.ifname}/statistics/{k}"))
+        irq = 0
+        want = {str(i) for i in self.irqs}
+        with open("/proc/interrupts") as f:
+            ncpu = len(f.readline().split())
+            for line in f:
+                parts = line.split()
+                if parts and parts[0].rstrip(":") in want:
+                    irq += sum(int(x) for x in parts[1:1 + ncpu]
+                               if x.isdigit())
+        st["irqs"] = irq
+        with open("/proc/stat") as f:
+            cpu = [int(x) for x in f.readline().split()[1:]]
+        st["cpu_busy"] = sum(cpu) - cpu[3] - cpu[4]   # minus idle, iowait
+        st["cpu_total"] = sum(cpu)
+        st["t"] = time.monotonic()
+        return st
+
+
+def delta(a, b):
+    d = {k: b[k] - a[k] for k in a}
+    d["cpu_busy_pct"] = (100.0 * d["cpu_busy"] / d["cpu_total"]
+                         if d["cpu_total"] else 0.0)
+    return d
+
+
+# --------------------------------------------------------------------------
+# Workloads
+# --------------------------------------------------------------------------
+
+class Pktgen:
+    """Kernel pktgen on kpktgend_0: 64-byte frames (60 + FCS), UDP."""
+
+    def __init__(self, nic, burst):
+        self.nic = nic
+        self.burst = burst
+        self.thread = None
+
+    @staticmethod
+    def pg(path, cmd):
+        with open(path, "w") as f:
+            f.write(cmd + "\n")
+
+    def setup(self):
+        sh("modprobe pktgen")
+        dev = self.nic.ifname
+        t = "/proc/net/pktgen/kpktgend_0"
+        self.pg(t, "rem_device_all")
+        self.pg(t, f"add_device {dev}")
+        p = f"/proc/net/pktgen/{dev}"
+        for cmd in ("count 0", "pkt_size 60", "delay 0", "clone_skb 0",
+                    f"burst {self.burst}", f"dst {P4}", f"dst_mac {SINK_MAC}",
+                    "udp_src_min 9", "udp_src_max 9",
+                    "udp_dst_min 9", "udp_dst_max 9"):
+            self.pg(p, cmd)
+
+    def start(self):
+        self.thread = threading.Thread(
+            target=self.pg, args=("/proc/net/pktgen/pgctrl", "start"),
+            daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.pg("/proc/net/pktgen/pgctrl", "stop")
+        self.thread.join(10)
+
+    def teardown(self):
+        self.pg("/proc/net/pktgen/kpktgend_0", "rem_device_all")
+
+
+class Trafgen:
+    """trafgen on the host tap: 64-byte UDP frames (60 + FCS) at the guest,
+    one process.  A guest UDP socket on the port keeps the guest from
+    answering with ICMP port unreachable."""
+
+    def __init__(self, ctl, guest_mac, peer_mac, tmp):
+        self.ctl = ctl
+        self.pidfile = f"{tmp}/trafgen.pid"
+        # 14 + 20 + 8 + 18 bytes of payload = 60 bytes.
+        self.cfg = (f"{{ eth(da={guest_mac}, sa={peer_mac}), "
+                    f"ipv4(saddr={P4}, daddr={G4}, ttl=64), "
+                    f"udp(sp=9, dp=9), fill(0x00, 18) }}")
+        self.cfgfile = f"{tmp}/udp64.cfg"
+        self.sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sink.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        self.sink.bind((G4, 9))
+
+    def setup(self):
+        self.ctl.peer(f"printf '%s\\n' {shlex.quote(self.cfg)} "
+                      f">{self.cfgfile}")
+
+    def start(self):
+        self.ctl.peer(f"timeout 120 trafgen -o {PEER_IF} -i {self.cfgfile} "
+                      f"-P 1 -q -C -Q >/dev/null 2>&1 </dev/null & "
+                      f"echo $! >{self.pidfile}")
+
+    def stop(self):
+        self.ctl.peer(f"kill $(cat {self.pidfile}) 2>/dev/null; "
+                      f"while kill -0 $(cat {self.pidfile}) 2>/dev/null; "
+                      f"do sleep 0.05; done; true")
+
+    def teardown(self):
+        pass
+
+
+def iperf3(args, secs):
+    """Run the guest iperf3 client against the peer server; Mbit/s."""
+    cmd = ["iperf3", "-c", P4, "-p", str(IPERF_PORT), "-t", str(secs), "-J",
+           *args]
+    r = subprocess.run(cmd, capture_output=True, text=True,
+                       timeout=secs + 60)
+    try:
+        j = json.loads(r.stdout)
+    except ValueError:
+        raise RuntimeError(f"iperf3 {' '.join(args)}: rc {r.returncode}: "
+                           f"{r.stderr.strip()[-300:]}")
+    if "error" in j:
+        raise RuntimeError(f"iperf3 {' '.join(args)}: {j['error']}")
+    end = j["end"]
+    return {"mbps": end["sum_received"]["bits_per_second"] / 1e6,
+            "mbps_sent": end["sum_sent"]["bits_per_second"] / 1e6,
+            "retransmits": end["sum_sent"].get("retransmits")}
+
+
+# Kernel report lines (as tests/lib.sh E1KX_REPORT_RE).
+REPORT_RE = re.compile(
+    r"^\s*(WARNING:|BUG:|Oops|KASAN:|UBSAN:|general protection fault|"
+    r"kernel BUG|Kernel panic|DMA-API: \S+ \S+: )|possible circular "
+    r"locking|suspicious RCU usage|inconsistent lock state")
+PING_RE = re.compile(r"time=([0-9.]+) ms")
+
+
+def ping_peer_to_guest(ctl, n, interval):
+    """Ping the guest from the peer side (host clock); list of RTTs in us."""
+    out = ctl.peer(f"ping -n -c {n} -i {interval} -W 2 {G4}",
+                   timeout=n * interval + 30, check=False)
+    return [float(x) * 1000 for x in PING_RE.findall(out)]
+
+
+def pct(vals, p):
+    if not vals:
+        return None
+    s = sorted(vals)
+    k = (len(s) - 1) * p / 100
+    lo = int(k)
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+# --------------------------------------------------------------------------
+# Trace windows
+# --------------------------------------------------------------------------
+
+class Tracer:
+    EVENTS = ("e1000e_core_read", "e1000e_core_write")
+
+    def __init__(self, ctl, log):
+        self.ctl = ctl
+        self.log = log
+
+    def size(self):
+        return int(self.ctl.peer(f"stat -c %s {shlex.quote(self.log)}"))
+
+    def on(self):
+        self.start = self.size()
+        for e in self.EVENTS:
+            self.ctl.hmp(f"trace-event {e} on")
+
+    def off(self):
+        for e in self.EVENTS:
+            self.ctl.hmp(f"trace-event {e} off")
+        return [self.start, self.size()]
+
+
+# --------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------
+
+def find_netdev(mac, secs=10):
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < secs:
+        for n in os.listdir("/sys/class/net"):
+            if not os.path.exists(f"/sys/class/net/{n}/device"):
+                continue
+            if read(f"/sys/class/net/{n}/address").lower() == mac:
+                return n
+        time.sleep(0.1)
+    raise RuntimeError(f"no netdev with MAC {mac}")
+
+
+def load_driver(drv):
+    if drv == "e1kx":
+        sh(["insmod", os.path.join(REPO, "e1kx.ko")])
+    else:
+        sh(["modprobe", drv])
+
+
+def wait(cond, secs, step=0.2):
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < secs:
+        if cond():
+            return True
+        time.sleep(step)
+    return False
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--driver", required=True)
+    ap.add_argument("--trace-log", required=True)
+    ap.add_argument("--window", type=float, default=5)
+    ap.add_argument("--trace-window", type=float, default=2)
+    ap.add_argument("--pings", type=int, default=200)
+    ap.add_argument("--trace-pings", type=int, default=50)
+    ap.add_argument("--ping-interval", type=float, default=0.05)
+    ap.add_argument("--only", help="comma-separated workloads (debugging)")
+    args = ap.parse_args()
+
+    ctl = Ctl()
+    tracer = Tracer(ctl, args.trace_log)
+    res = {"driver": args.driver, "workloads": {}, "errors": []}
+
+    load_driver(args.driver)
+    ifname = find_netdev(MAC)
+    nic = Nic(ifname)
+    drv = os.path.basename(os.path.realpath(
+        f"/sys/class/net/{ifname}/device/driver"))
+    res.update(ifname=ifname, bdf=nic.bdf, bound_driver=drv, irqs=nic.irqs,
+               kernel=os.uname().release, ncpu=os.cpu_count())
+    sh(["ip", "link", "set", ifname, "up"])
+    sh(["ip", "addr", "add", f"{G4}/24", "dev", ifname])
+    if not wait(lambda: read(f"/sys/class/net/{ifname}/carrier") == "1", 20):
+        raise RuntimeError(f"{ifname}: no carrier")
+    if not wait(lambda: sh(["ping", "-c1", "-W2", P4], check=False)
+                .returncode == 0, 40, 0.5):
+        raise RuntimeError(f"peer {P4} unreachable")
+    res["ethtool_l"] = sh(["ethtool", "-l", ifname], check=False).stdout
+    res["ethtool_k"] = sh(["ethtool", "-k", ifname], check=False).stdout
+    res["ethtool_c"] = sh(["ethtool", "-c", ifname], check=False).stdout
+    note(f"{drv} on {nic.bdf} as {ifname}, irqs {nic.irqs}")
+
+    guest_mac = read(f"/sys/class/net/{ifname}/address")
+    peer_mac = ctl.peer(f"cat /sys/class/net/{PEER_IF}/address").strip()
+    tmp = ctl.peer("mktemp -d /tmp/e1kx-bench.XXXXXX").strip()
+    ctl.peer(f"iperf3 -s -D -B {P4} -p {IPERF_PORT} -I {tmp}/iperf3.pid")
+    time.sleep(0.5)
+
+    only = set(args.only.split(",")) if args.only else None
+    W, TW = args.window, args.trace_window
+
+    def want(name):
+        return only is None or name in only
+
+    def record(name, **kw):
+        res["workloads"][name] = kw
+        parts = [f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                 for k, v in kw.items() if not isinstance(v, (dict, list))]
+        note(f"{name}: " + " ".join(parts))
+
+    def continuous(name, gen, pkt_key):
+        """Untraced rate window, then a traced window that contains the
+        whole start..stop of the generator (counters read outside it)."""
+        gen.setup()
+        gen.start()
+        time.sleep(1.0)                      # warm-up
+        a = nic.snapshot()
+        time.sleep(W)
+        b = nic.snapshot()
+        gen.stop()
+        d = delta(a, b)
+        time.sleep(0.5)
+        pre = nic.snapshot()
+        tracer.on()
+        gen.start()
+        time.sleep(TW)
+        gen.stop()
+        time.sleep(0.3)                      # let completions finish
+        span = tracer.off()
+        post = nic.snapshot()
+        gen.teardown()
+        td = delta(pre, post)
+        record(name, pps=d[pkt_key] / d["t"], window=d, traced=td,
+               trace_span=span, pkts_key=pkt_key,
+               irq_per_pkt=d["irqs"] / max(d[pkt_key], 1),
+               cpu_busy_pct=d["cpu_busy_pct"])
+
+    def tcp(name, iargs):
+        a = nic.snapshot()
+        r = iperf3(["-O", "1", *iargs], W)
+        b = nic.snapshot()
+        d = delta(a, b)
+        time.sleep(0.5)
+        pre = nic.snapshot()
+        tracer.on()
+        rt = iperf3(iargs, max(1, round(TW)))
+        span = tracer.off()
+        post = nic.snapshot()
+        td = delta(pre, post)
+        pk = d["tx_packets"] + d["rx_packets"]
+        record(name, mbps=r["mbps"], retransmits=r["retransmits"],
+               traced_mbps=rt["mbps"], window=d, traced=td, trace_span=span,
+               pkts_key="tx_packets+rx_packets",
+               irq_per_pkt=d["irqs"] / max(pk, 1),
+               cpu_busy_pct=d["cpu_busy_pct"])
+
+    steps = [
+        ("tx_pps_b1", lambda: continuous("tx_pps_b1", Pktgen(nic, 1),
+                                         "tx_packets")),
+        ("tx_pps_b32", lambda: continuous("tx_pps_b32", Pktgen(nic, 32),
+                                          "tx_packets")),
+        ("rx_pps", lambda: continuous(
+            "rx_pps", Trafgen(ctl, guest_mac, peer_mac, tmp), "rx_packets")),
+        ("tcp_tx", lambda: tcp("tcp_tx", [])),
+        ("tcp_rx", lambda: tcp("tcp_rx", ["-R"])),
+        ("tcp_rx_8", lambda: tcp("tcp_rx_8", ["-R", "-P", "8"])),
+        ("ping", None),
+    ]
+    for name, fn in steps:
+        if not want(name):
+            continue
+        try:
+            if name == "ping":
+                a = nic.snapshot()
+                rtts = ping_peer_to_guest(ctl, args.pings, args.ping_interval)
+                b = nic.snapshot()
+                d = delta(a, b)
+                pre = nic.snapshot()
+                tracer.on()
+                trtts = ping_peer_to_guest(ctl, args.trace_pings,
+                                           args.ping_interval)
+                span = tracer.off()
+                post = nic.snapshot()
+                pk = d["tx_packets"] + d["rx_packets"]
+                record("ping", p50_us=pct(rtts, 50), p99_us=pct(rtts, 99),
+                       mean_us=statistics.mean(rtts) if rtts else None,
+                       replies=len(rtts), sent=args.pings,
+                       traced_replies=len(trtts), rtts_us=rtts,
+                       window=d, traced=delta(pre, post), trace_span=span,
+                       pkts_key="tx_packets+rx_packets",
+                       irq_per_pkt=d["irqs"] / max(pk, 1),
+                       cpu_busy_pct=d["cpu_busy_pct"])
+            else:
+                fn()
+            # Cumulative result after every workload: if the guest dies
+            # later (driver bug), the host still gets what was measured.
+            print("@@BENCH-JSON@@ " + json.dumps(res), flush=True)
+        except Exception as e:  # keep going: report what did work
+            note(f"{name}: FAILED: {type(e).__name__}: {e}")
+            res["errors"].append(f"{name}: {type(e).__name__}: {e}")
+            for ev in Tracer.EVENTS:
+                try:
+                    ctl.hmp(f"trace-event {ev} off")
+                except Exception:
+                    pass
+    if want("tcp_rx_8") or want("rx_pps"):
+        res["ethtool_S"] = sh(["ethtool", "-S", ifname], check=False).stdout
+
+    rep = [ln for ln in sh(["dmesg", "--notime"], check=False)
+           .stdout.splitlines() if REPORT_RE.search(ln)]
+    if rep:
+        res["errors"].append("kernel report: " + rep[0].strip())
+        note("kernel report: " + rep[0].strip())
+    ctl.peer(f"kill $(cat {tmp}/iperf3.pid) 2>/dev/null; rm -rf {tmp}; true",
+             check=False)
+    res["complete"] = True
+    print("@@BENCH-JSON@@ " + json.dumps(res), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
