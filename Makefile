@@ -61,6 +61,9 @@ check: deps modules
 demo: deps modules
 	scripts/demo.sh
 
+bench: deps modules
+	python3 scripts/bench/bench.py $(if $(QUICK),--quick) $(if $(ROUNDS),--rounds $(ROUNDS))
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean
 	rm -rf build .sparse.log .w1.log

@@ -12,6 +12,7 @@ PKGS=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	ethtool iproute2 iperf3 iputils-ping tcpdump netsniff-ng socat
 	procps psmisc util-linux
+	python3-matplotlib
 )
 
 missing=()
