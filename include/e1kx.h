@@ -9,6 +9,7 @@
 #define _E1KX_H_
 
 #include <linux/bpf.h>
+#include <linux/dim.h>
 #include <linux/ethtool.h>
 #include <linux/io.h>
 #include <linux/mutex.h>
@@ -30,6 +31,7 @@
 #define E1KX_NVM_CHECKSUM_SUM	0xBABA
 #define E1KX_NVM_WORD_MAC	0x00
 #define E1KX_NVM_WORD_VERSION	0x05
+#define E1KX_NVM_WORD_CHECKSUM	0x3F
 #define E1KX_NVM_VERSION_MAJOR	GENMASK(15, 12)
 #define E1KX_NVM_VERSION_MINOR	GENMASK(11, 4)
 #define E1KX_NVM_VERSION_IMAGE	GENMASK(3, 0)
@@ -51,7 +53,11 @@ enum e1kx_irq_mode {
 #define E1KX_WATCHDOG_PERIOD	(2 * HZ)
 
 /* Default interrupt rate limit: 20000 irq/s, in 256 ns units */
-#define E1KX_ITR_DEFAULT	(NSEC_PER_SEC / 20000 / E1KX_ITR_UNIT_NS)
+#define E1KX_USECS_DEFAULT	50
+#define E1KX_ITR_DEFAULT	(E1KX_USECS_DEFAULT * NSEC_PER_USEC / \
+				 E1KX_ITR_UNIT_NS)
+#define E1KX_USECS_MAX		(E1KX_ITR_INTERVAL * E1KX_ITR_UNIT_NS / \
+				 NSEC_PER_USEC)
 /*
  * The "other" vector also fires on RX overrun, which comes in storms
  * while the host is behind: hold it to 250 irq/s (link changes are
@@ -156,6 +162,8 @@ struct e1kx_q_vector {
 	struct e1kx_rx_ring *rx;
 	u32 ims;		/* causes to unmask when polling is done */
 	unsigned int vector;
+	struct dim dim;		/* adaptive RX moderation */
+	u16 dim_events;
 };
 
 struct e1kx_priv {
@@ -201,6 +209,27 @@ struct e1kx_priv {
 	spinlock_t hw_stats_lock;
 	u64 *hw_stats;
 
+	/* Link configuration (ethtool -s/-A), applied at every open */
+	bool autoneg;
+	u16 adv;		/* MII_ADVERTISE speed/duplex bits */
+	u16 adv1000;		/* MII_CTRL1000 bits */
+	unsigned int forced_speed;
+	u8 forced_duplex;
+	bool fc_autoneg;
+	bool fc_rx;
+	bool fc_tx;
+
+	/* Interrupt moderation (ethtool -C) */
+	u32 rx_usecs;
+	bool adaptive_rx;
+
+	/* RSS hash fields (ethtool -N rx-flow-hash), MRQC bits */
+	u32 rss_fields;
+
+	/* Wake-on-LAN (ethtool -s wol), applied at suspend */
+	u32 wol;
+	u32 ledctl_saved;
+
 	/* Link */
 	struct delayed_work watchdog;
 	unsigned int link_speed;	/* SPEED_* while carrier is on */
@@ -230,6 +259,8 @@ int e1kx_hw_reset(struct e1kx_priv *priv);
 void e1kx_hw_init(struct e1kx_priv *priv);
 void e1kx_hw_quiesce(struct e1kx_priv *priv);
 void e1kx_hw_release(struct e1kx_priv *priv);
+void e1kx_hw_set_fc_watermarks(struct e1kx_priv *priv, bool enable);
+void e1kx_rctl_update(struct e1kx_priv *priv, u32 clear, u32 set);
 void e1kx_hw_set_rar(struct e1kx_priv *priv, unsigned int idx, const u8 *addr);
 int e1kx_hw_swflag_acquire(struct e1kx_priv *priv);
 void e1kx_hw_swflag_release(struct e1kx_priv *priv);
@@ -237,15 +268,21 @@ void e1kx_hw_swflag_release(struct e1kx_priv *priv);
 /* nvm.c: NVM words, checksum, MAC address, version */
 int e1kx_nvm_load(struct e1kx_priv *priv);
 void e1kx_nvm_set_mac(struct e1kx_priv *priv);
+int e1kx_nvm_read(struct e1kx_priv *priv, unsigned int first,
+		  unsigned int count, u16 *words);
+int e1kx_nvm_write(struct e1kx_priv *priv, unsigned int first,
+		   unsigned int count, const u16 *words);
+int e1kx_nvm_test(struct e1kx_priv *priv);
 
 /* phy.c: MDIC access, autonegotiation, link state */
 int e1kx_phy_read(struct e1kx_priv *priv, u32 reg, u16 *val);
 int e1kx_phy_write(struct e1kx_priv *priv, u32 reg, u16 val);
 int e1kx_phy_probe(struct e1kx_priv *priv);
-int e1kx_phy_power_up_autoneg(struct e1kx_priv *priv);
+int e1kx_phy_apply_config(struct e1kx_priv *priv);
 void e1kx_phy_power_down(struct e1kx_priv *priv);
 int e1kx_phy_restart_autoneg(struct e1kx_priv *priv);
 void e1kx_link_update(struct e1kx_priv *priv);
+void e1kx_flow_control_update(struct e1kx_priv *priv);
 
 /* irq.c: vector allocation, handlers, masking, NAPI */
 int e1kx_irq_alloc_vectors(struct e1kx_priv *priv);
@@ -262,8 +299,12 @@ void e1kx_irq_disable(struct e1kx_priv *priv);
 
 /* netdev.c: net_device operations, datapath up/down, watchdog, reset */
 void e1kx_netdev_setup(struct e1kx_priv *priv);
+int e1kx_alloc_rings(struct e1kx_priv *priv);
+void e1kx_free_rings(struct e1kx_priv *priv);
 int e1kx_up(struct e1kx_priv *priv);
 void e1kx_down(struct e1kx_priv *priv);
+int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
+		     unsigned int rx_count, unsigned int nqp);
 
 /* tx.c: transmit rings */
 int e1kx_tx_ring_alloc(struct e1kx_priv *priv, struct e1kx_tx_ring *ring,
@@ -281,10 +322,12 @@ netdev_features_t e1kx_features_check(struct sk_buff *skb,
 int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 		       unsigned int qid, unsigned int count);
 void e1kx_rx_ring_free(struct e1kx_rx_ring *ring);
+void e1kx_rx_ring_release_bufs(struct e1kx_rx_ring *ring);
 void e1kx_rx_ring_configure(struct e1kx_priv *priv, struct e1kx_rx_ring *ring);
 void e1kx_rx_configure(struct e1kx_priv *priv);
 void e1kx_rx_enable(struct e1kx_priv *priv);
 void e1kx_rx_disable(struct e1kx_priv *priv);
+void e1kx_rx_apply_features(struct e1kx_priv *priv);
 int e1kx_rx_poll(struct e1kx_rx_ring *ring, int budget);
 bool e1kx_rx_refill(struct e1kx_rx_ring *ring);
 
@@ -304,8 +347,26 @@ void e1kx_get_stats64(struct net_device *netdev,
 int e1kx_stats_count(struct e1kx_priv *priv);
 void e1kx_stats_strings(struct e1kx_priv *priv, u8 *data);
 void e1kx_stats_fill(struct e1kx_priv *priv, u64 *data);
+void e1kx_stats_eth_mac(struct e1kx_priv *priv,
+			struct ethtool_eth_mac_stats *mac);
+void e1kx_stats_eth_ctrl(struct e1kx_priv *priv,
+			 struct ethtool_eth_ctrl_stats *ctrl);
+void e1kx_stats_pause(struct e1kx_priv *priv, struct ethtool_pause_stats *p);
+void e1kx_stats_rmon(struct e1kx_priv *priv, struct ethtool_rmon_stats *rmon,
+		     const struct ethtool_rmon_hist_range **ranges);
 
 /* ethtool.c */
 void e1kx_set_ethtool_ops(struct net_device *netdev);
+void e1kx_set_itr(struct e1kx_priv *priv, unsigned int vector, u32 usecs);
+void e1kx_moderation_apply(struct e1kx_priv *priv);
+void e1kx_dim_sample(struct e1kx_q_vector *qv);
+void e1kx_dim_init(struct e1kx_priv *priv);
+void e1kx_dim_cancel(struct e1kx_priv *priv);
+
+/* selftest.c: ethtool -t */
+int e1kx_selftest_count(void);
+void e1kx_selftest_strings(u8 *data);
+void e1kx_selftest_run(struct e1kx_priv *priv, struct ethtool_test *test,
+		       u64 *data);
 
 #endif /* _E1KX_H_ */

@@ -10,6 +10,7 @@
 #ifndef _E1KX_COMPAT_H_
 #define _E1KX_COMPAT_H_
 
+#include <linux/dim.h>
 #include <linux/pci.h>
 
 /* 6.12 moved the unaligned access helpers out of asm/ */
@@ -29,6 +30,44 @@
 /* 6.8 renamed PCI_IRQ_LEGACY to PCI_IRQ_INTX */
 #ifndef PCI_IRQ_INTX
 #define PCI_IRQ_INTX PCI_IRQ_LEGACY
+#endif
+
+/* 6.12 passes the DIM sample by reference */
+#ifdef E1KX_HAVE_NET_DIM_PTR
+#define e1kx_net_dim(dim, sample)	net_dim(dim, sample)
+#else
+#define e1kx_net_dim(dim, sample)	net_dim(dim, *(sample))
+#endif
+
+/*
+ * 6.8 moved the RSS ethtool ops to struct ethtool_rxfh_param. The driver
+ * implements e1kx_rxfh_get()/e1kx_rxfh_set(); these adapt them.
+ */
+#ifdef E1KX_HAVE_RXFH_PARAM
+#define E1KX_DEFINE_RXFH_OPS(get, set)					\
+static int get##_op(struct net_device *dev,				\
+		    struct ethtool_rxfh_param *p)			\
+{									\
+	return get(dev, p->indir, p->key, &p->hfunc);			\
+}									\
+static int set##_op(struct net_device *dev,				\
+		    struct ethtool_rxfh_param *p,			\
+		    struct netlink_ext_ack *extack)			\
+{									\
+	return set(dev, p->indir, p->key, p->hfunc, extack);		\
+}
+#else
+#define E1KX_DEFINE_RXFH_OPS(get, set)					\
+static int get##_op(struct net_device *dev, u32 *indir, u8 *key,	\
+		    u8 *hfunc)						\
+{									\
+	return get(dev, indir, key, hfunc);				\
+}									\
+static int set##_op(struct net_device *dev, const u32 *indir,		\
+		    const u8 *key, const u8 hfunc)			\
+{									\
+	return set(dev, indir, key, hfunc, NULL);			\
+}
 #endif
 
 #endif /* _E1KX_COMPAT_H_ */

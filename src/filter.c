@@ -68,11 +68,8 @@ void e1kx_set_rx_mode(struct net_device *netdev)
 			set |= E1KX_RCTL_VFE;
 	}
 
-	spin_lock_bh(&priv->rctl_lock);
-	priv->rctl &= ~(E1KX_RCTL_UPE | E1KX_RCTL_MPE | E1KX_RCTL_VFE);
-	priv->rctl |= set;
-	e1kx_wr32(priv, E1KX_RCTL, priv->rctl);
-	spin_unlock_bh(&priv->rctl_lock);
+	e1kx_rctl_update(priv, E1KX_RCTL_UPE | E1KX_RCTL_MPE | E1KX_RCTL_VFE,
+			 set);
 }
 
 static void e1kx_vfta_set(struct e1kx_priv *priv, u16 vid, bool on)
@@ -141,7 +138,6 @@ void e1kx_rss_program(struct e1kx_priv *priv)
 	if (priv->num_queue_pairs > 1 ||
 	    (priv->netdev->features & NETIF_F_RXHASH))
 		mrqc = FIELD_PREP(E1KX_MRQC_ENABLE, E1KX_MRQC_ENABLE_RSS) |
-		       E1KX_MRQC_TCPIPV4 | E1KX_MRQC_IPV4 |
-		       E1KX_MRQC_TCPIPV6 | E1KX_MRQC_IPV6;
+		       priv->rss_fields;
 	e1kx_wr32(priv, E1KX_MRQC, mrqc);
 }

@@ -8,6 +8,7 @@
  */
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/iopoll.h>
 
 #include "e1kx.h"
@@ -127,6 +128,28 @@ static void e1kx_hw_init_filters(struct e1kx_priv *priv)
 	for (i = 0; i < E1KX_VFTA_ENTRIES; i++)
 		e1kx_wr32(priv, E1KX_VFTA(i), 0);
 	e1kx_wr32(priv, E1KX_VET, ETH_P_8021Q);
+}
+
+/*
+ * PAUSE generation thresholds in the RX packet buffer: send XOFF when less
+ * than two maximum frames of room are left, XON once one more has drained.
+ */
+void e1kx_hw_set_fc_watermarks(struct e1kx_priv *priv, bool enable)
+{
+	u32 pba_bytes = FIELD_GET(E1KX_PBA_RX_KB, e1kx_rd32(priv, E1KX_PBA)) *
+			SZ_1K;
+	u32 max_frame = priv->netdev->mtu + VLAN_ETH_HLEN + ETH_FCS_LEN;
+	u32 high, low;
+
+	if (!enable || pba_bytes < 3 * max_frame) {
+		e1kx_wr32(priv, E1KX_FCRTL, 0);
+		e1kx_wr32(priv, E1KX_FCRTH, 0);
+		return;
+	}
+	high = (pba_bytes - 2 * max_frame) & E1KX_FCRT_MASK;
+	low = (high - max_frame) & E1KX_FCRT_MASK;
+	e1kx_wr32(priv, E1KX_FCRTL, low | E1KX_FCRTL_XONE);
+	e1kx_wr32(priv, E1KX_FCRTH, high);
 }
 
 static void e1kx_hw_init_flow_control(struct e1kx_priv *priv)

@@ -75,8 +75,11 @@ static int e1kx_poll(struct napi_struct *napi, int budget)
 		done = e1kx_rx_poll(qv->rx, budget);
 	if (done == budget)
 		return budget;
-	if (napi_complete_done(napi, done))
+	if (napi_complete_done(napi, done)) {
+		if (READ_ONCE(qv->priv->adaptive_rx))
+			e1kx_dim_sample(qv);
 		e1kx_wr32(qv->priv, E1KX_IMS, qv->ims);
+	}
 	return done;
 }
 
@@ -235,6 +238,7 @@ void e1kx_irq_enable(struct e1kx_priv *priv)
 	u32 ivar, queues = 0;
 	unsigned int q;
 
+	e1kx_moderation_apply(priv);
 	if (priv->irq_mode != E1KX_IRQ_MSIX) {
 		e1kx_wr32(priv, E1KX_IMS, E1KX_INT_LSC | E1KX_INT_LEGACY_QUEUE);
 		e1kx_flush(priv);

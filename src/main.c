@@ -100,6 +100,7 @@ static int e1kx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (err)
 		goto err_napi_del;
 
+	device_set_wakeup_capable(&pdev->dev, true);
 	netif_carrier_off(netdev);
 	err = register_netdev(netdev);
 	if (err) {

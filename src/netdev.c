@@ -4,6 +4,7 @@
  * and the reset task.
  */
 #include <linux/etherdevice.h>
+#include <linux/mii.h>
 #include <linux/rtnetlink.h>
 
 #include "e1kx.h"
@@ -23,7 +24,7 @@ static void e1kx_watchdog(struct work_struct *work)
 	queue_delayed_work(system_wq, &priv->watchdog, E1KX_WATCHDOG_PERIOD);
 }
 
-static void e1kx_free_rings(struct e1kx_priv *priv)
+void e1kx_free_rings(struct e1kx_priv *priv)
 {
 	unsigned int q;
 
@@ -33,7 +34,7 @@ static void e1kx_free_rings(struct e1kx_priv *priv)
 	}
 }
 
-static int e1kx_alloc_rings(struct e1kx_priv *priv)
+int e1kx_alloc_rings(struct e1kx_priv *priv)
 {
 	unsigned int q;
 	int err;
@@ -102,13 +103,11 @@ static void e1kx_hw_stop_dma(struct e1kx_priv *priv)
 	}
 }
 
+/* Start the datapath on allocated rings */
 int e1kx_up(struct e1kx_priv *priv)
 {
+	unsigned int q;
 	int err;
-
-	err = e1kx_alloc_rings(priv);
-	if (err)
-		return err;
 
 	e1kx_configure(priv);
 	e1kx_napi_enable(priv);
@@ -128,7 +127,8 @@ int e1kx_up(struct e1kx_priv *priv)
 err_stop:
 	e1kx_napi_disable(priv);
 	e1kx_hw_stop_dma(priv);
-	e1kx_free_rings(priv);
+	for (q = 0; q < priv->num_queue_pairs; q++)
+		e1kx_rx_ring_release_bufs(&priv->rx_ring[q]);
 	return err;
 }
 
@@ -141,10 +141,66 @@ void e1kx_down(struct e1kx_priv *priv)
 	e1kx_hw_stop_dma(priv);
 	e1kx_irq_disable(priv);
 	e1kx_napi_disable(priv);
+	e1kx_dim_cancel(priv);
 	e1kx_irq_release(priv);
-	for (q = 0; q < priv->num_queue_pairs; q++)
+	for (q = 0; q < priv->num_queue_pairs; q++) {
 		e1kx_tx_ring_drain(&priv->tx_ring[q]);
+		e1kx_rx_ring_release_bufs(&priv->rx_ring[q]);
+	}
+}
+
+/*
+ * Change ring sizes and/or the number of queue pairs. The new rings are
+ * allocated before the old ones are touched: on failure nothing changes.
+ */
+int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
+		     unsigned int rx_count, unsigned int nqp)
+{
+	struct e1kx_tx_ring tx[E1KX_MAX_QUEUE_PAIRS] = {};
+	struct e1kx_rx_ring rx[E1KX_MAX_QUEUE_PAIRS] = {};
+	bool running = netif_running(priv->netdev);
+	unsigned int q;
+	int err = 0;
+
+	ASSERT_RTNL();
+	for (q = 0; q < nqp && !err; q++) {
+		err = e1kx_tx_ring_alloc(priv, &tx[q], q, tx_count);
+		if (!err)
+			err = e1kx_rx_ring_alloc(priv, &rx[q], q, rx_count);
+	}
+	if (err) {
+		for (q = 0; q < nqp; q++) {
+			e1kx_tx_ring_free(&tx[q]);
+			e1kx_rx_ring_free(&rx[q]);
+		}
+		return err;
+	}
+
+	if (running)
+		e1kx_down(priv);
 	e1kx_free_rings(priv);
+	if (nqp != priv->num_queue_pairs) {
+		e1kx_napi_del(priv);
+		priv->num_queue_pairs = nqp;
+		e1kx_napi_add(priv);
+		netif_set_real_num_queues(priv->netdev, nqp, nqp);
+		if (!netif_is_rxfh_configured(priv->netdev))
+			e1kx_rss_init(priv);
+	}
+	priv->tx_ring_count = tx_count;
+	priv->rx_ring_count = rx_count;
+	for (q = 0; q < nqp; q++) {
+		tx[q].stats = priv->tx_ring[q].stats;
+		rx[q].stats = priv->rx_ring[q].stats;
+		priv->tx_ring[q] = tx[q];
+		priv->rx_ring[q] = rx[q];
+	}
+	if (!running)
+		return 0;
+	err = e1kx_up(priv);
+	if (err)
+		dev_close(priv->netdev);
+	return err;
 }
 
 static int e1kx_open(struct net_device *netdev)
@@ -153,16 +209,23 @@ static int e1kx_open(struct net_device *netdev)
 	int err;
 
 	netif_carrier_off(netdev);
-	err = e1kx_up(priv);
+	err = e1kx_alloc_rings(priv);
 	if (err)
 		return err;
+	err = e1kx_up(priv);
+	if (err)
+		goto err_free;
 
-	err = e1kx_phy_power_up_autoneg(priv);
-	if (err) {
-		e1kx_down(priv);
-		return err;
-	}
+	err = e1kx_phy_apply_config(priv);
+	if (err)
+		goto err_down;
 	return 0;
+
+err_down:
+	e1kx_down(priv);
+err_free:
+	e1kx_free_rings(priv);
+	return err;
 }
 
 static int e1kx_stop(struct net_device *netdev)
@@ -170,6 +233,7 @@ static int e1kx_stop(struct net_device *netdev)
 	struct e1kx_priv *priv = netdev_priv(netdev);
 
 	e1kx_down(priv);
+	e1kx_free_rings(priv);
 	cancel_delayed_work_sync(&priv->watchdog);
 	netif_carrier_off(netdev);
 	priv->link_speed = SPEED_UNKNOWN;
@@ -232,13 +296,7 @@ static int e1kx_change_mtu(struct net_device *netdev, int new_mtu)
 	struct e1kx_priv *priv = netdev_priv(netdev);
 
 	WRITE_ONCE(netdev->mtu, new_mtu);
-	spin_lock_bh(&priv->rctl_lock);
-	if (new_mtu > ETH_DATA_LEN)
-		priv->rctl |= E1KX_RCTL_LPE;
-	else
-		priv->rctl &= ~E1KX_RCTL_LPE;
-	e1kx_wr32(priv, E1KX_RCTL, priv->rctl);
-	spin_unlock_bh(&priv->rctl_lock);
+	e1kx_rx_apply_features(priv);
 	return 0;
 }
 
@@ -268,6 +326,8 @@ static int e1kx_set_features(struct net_device *netdev,
 		e1kx_set_vlan_mode(priv);
 	if (changed & NETIF_F_HW_VLAN_CTAG_FILTER)
 		e1kx_set_rx_mode(netdev);
+	if (changed & (NETIF_F_RXFCS | NETIF_F_RXALL | NETIF_F_LOOPBACK))
+		e1kx_rx_apply_features(priv);
 	/* netdev->features is already updated */
 	return 1;
 }
@@ -301,7 +361,8 @@ void e1kx_netdev_setup(struct e1kx_priv *priv)
 
 	netdev->netdev_ops = &e1kx_netdev_ops;
 	e1kx_set_ethtool_ops(netdev);
-	netdev->hw_features = E1KX_FEATURES;
+	netdev->hw_features = E1KX_FEATURES | NETIF_F_RXFCS | NETIF_F_RXALL |
+			      NETIF_F_LOOPBACK;
 	netdev->features = E1KX_FEATURES | NETIF_F_HIGHDMA;
 	netdev->vlan_features = NETIF_F_SG | NETIF_F_IP_CSUM |
 				NETIF_F_IPV6_CSUM | NETIF_F_TSO |
@@ -317,6 +378,14 @@ void e1kx_netdev_setup(struct e1kx_priv *priv)
 	spin_lock_init(&priv->rctl_lock);
 	INIT_DELAYED_WORK(&priv->watchdog, e1kx_watchdog);
 	INIT_WORK(&priv->reset_task, e1kx_reset_task);
+	e1kx_dim_init(priv);
 	priv->link_speed = SPEED_UNKNOWN;
 	priv->link_duplex = DUPLEX_UNKNOWN;
+	priv->autoneg = true;
+	priv->adv = ADVERTISE_ALL;
+	priv->adv1000 = ADVERTISE_1000FULL;
+	priv->fc_autoneg = true;
+	priv->rx_usecs = E1KX_USECS_DEFAULT;
+	priv->rss_fields = E1KX_MRQC_TCPIPV4 | E1KX_MRQC_IPV4 |
+			   E1KX_MRQC_TCPIPV6 | E1KX_MRQC_IPV6;
 }

@@ -90,3 +90,76 @@ void e1kx_nvm_set_mac(struct e1kx_priv *priv)
 		 priv->nvm_valid ? "invalid" : "untrusted", addr,
 		 netdev->dev_addr);
 }
+
+/* Read words [first, first + count) straight from the device */
+int e1kx_nvm_read(struct e1kx_priv *priv, unsigned int first,
+		  unsigned int count, u16 *words)
+{
+	unsigned int i;
+	int err;
+
+	err = e1kx_hw_swflag_acquire(priv);
+	if (err)
+		return err;
+	for (i = 0; i < count && !err; i++)
+		err = e1kx_nvm_read_word(priv, first + i, &words[i]);
+	e1kx_hw_swflag_release(priv);
+	return err;
+}
+
+static int e1kx_nvm_write_word(struct e1kx_priv *priv, unsigned int word,
+			       u16 data)
+{
+	u32 val;
+
+	e1kx_wr32(priv, E1KX_EEWR, FIELD_PREP(E1KX_EERD_ADDR, word) |
+		  FIELD_PREP(E1KX_EERD_DATA, data) | E1KX_EERD_START);
+	return readl_poll_timeout(priv->io + E1KX_EEWR, val,
+				  val & E1KX_EERD_DONE, 5,
+				  E1KX_EERD_TIMEOUT_US);
+}
+
+/*
+ * Write words and keep the checksum valid: the checksum word is
+ * recomputed unless the caller wrote it explicitly.
+ */
+int e1kx_nvm_write(struct e1kx_priv *priv, unsigned int first,
+		   unsigned int count, const u16 *words)
+{
+	unsigned int last = first + count - 1, i;
+	u16 sum = 0;
+	int err;
+
+	if (!count || last >= E1KX_NVM_WORDS)
+		return -EINVAL;
+	err = e1kx_hw_swflag_acquire(priv);
+	if (err)
+		return err;
+	for (i = 0; i < count && !err; i++) {
+		err = e1kx_nvm_write_word(priv, first + i, words[i]);
+		if (!err)
+			priv->nvm[first + i] = words[i];
+	}
+	if (!err && last != E1KX_NVM_WORD_CHECKSUM) {
+		for (i = 0; i < E1KX_NVM_WORD_CHECKSUM; i++)
+			sum += priv->nvm[i];
+		priv->nvm[E1KX_NVM_WORD_CHECKSUM] =
+			(u16)(E1KX_NVM_CHECKSUM_SUM - sum);
+		err = e1kx_nvm_write_word(priv, E1KX_NVM_WORD_CHECKSUM,
+					  priv->nvm[E1KX_NVM_WORD_CHECKSUM]);
+	}
+	e1kx_hw_swflag_release(priv);
+	return err;
+}
+
+/* Self-test: re-read the checksummed words and verify them */
+int e1kx_nvm_test(struct e1kx_priv *priv)
+{
+	u16 words[E1KX_NVM_WORDS];
+	int err;
+
+	err = e1kx_nvm_read(priv, 0, E1KX_NVM_WORDS, words);
+	if (err)
+		return err;
+	return e1kx_nvm_checksum_ok(words) ? 0 : -EBADMSG;
+}

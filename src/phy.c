@@ -88,18 +88,83 @@ int e1kx_phy_restart_autoneg(struct e1kx_priv *priv)
 	return e1kx_phy_write(priv, MII_BMCR, BMCR_ANENABLE | BMCR_ANRESTART);
 }
 
-/* Power the PHY up, advertise every mode it has, and autonegotiate */
-int e1kx_phy_power_up_autoneg(struct e1kx_priv *priv)
+static u16 e1kx_pause_adv(const struct e1kx_priv *priv)
+{
+	u16 adv = 0;
+
+	/* 802.3 Annex 28B: rx => symmetric + asymmetric, tx only => asym */
+	if (priv->fc_rx)
+		adv |= ADVERTISE_PAUSE_CAP | ADVERTISE_PAUSE_ASYM;
+	if (priv->fc_tx)
+		adv ^= ADVERTISE_PAUSE_ASYM;
+	return adv;
+}
+
+static int e1kx_phy_forced(struct e1kx_priv *priv)
+{
+	u32 ctrl = e1kx_rd32(priv, E1KX_CTRL);
+	u16 bmcr = 0;
+
+	ctrl &= ~(E1KX_CTRL_SPEED | E1KX_CTRL_FD);
+	ctrl |= E1KX_CTRL_FRCSPD | E1KX_CTRL_FRCDPX;
+	if (priv->forced_speed == SPEED_100) {
+		bmcr |= BMCR_SPEED100;
+		ctrl |= FIELD_PREP(E1KX_CTRL_SPEED, E1KX_STATUS_SPEED_100);
+	} else {
+		ctrl |= FIELD_PREP(E1KX_CTRL_SPEED, E1KX_STATUS_SPEED_10);
+	}
+	if (priv->forced_duplex == DUPLEX_FULL) {
+		bmcr |= BMCR_FULLDPLX;
+		ctrl |= E1KX_CTRL_FD;
+	}
+	e1kx_wr32(priv, E1KX_CTRL, ctrl);
+	return e1kx_phy_write(priv, MII_BMCR, bmcr);
+}
+
+/* Program the PHY from the ethtool settings: autonegotiate or force */
+int e1kx_phy_apply_config(struct e1kx_priv *priv)
 {
 	int err;
 
-	err = e1kx_phy_write(priv, MII_ADVERTISE,
-			     ADVERTISE_CSMA | ADVERTISE_ALL);
+	if (!priv->autoneg)
+		return e1kx_phy_forced(priv);
+
+	e1kx_wr32(priv, E1KX_CTRL, e1kx_rd32(priv, E1KX_CTRL) &
+		  ~(E1KX_CTRL_FRCSPD | E1KX_CTRL_FRCDPX));
+	err = e1kx_phy_write(priv, MII_ADVERTISE, ADVERTISE_CSMA | priv->adv |
+			     e1kx_pause_adv(priv));
 	if (!err)
-		err = e1kx_phy_write(priv, MII_CTRL1000, ADVERTISE_1000FULL);
+		err = e1kx_phy_write(priv, MII_CTRL1000, priv->adv1000);
 	if (!err)
 		err = e1kx_phy_restart_autoneg(priv);
 	return err;
+}
+
+/* Enable PAUSE in the MAC as negotiated (or as forced) */
+void e1kx_flow_control_update(struct e1kx_priv *priv)
+{
+	u32 ctrl = e1kx_rd32(priv, E1KX_CTRL);
+	u16 lcl, rmt;
+	u8 fc = 0;
+
+	if (priv->fc_autoneg && priv->autoneg) {
+		if (!e1kx_phy_read(priv, MII_ADVERTISE, &lcl) &&
+		    !e1kx_phy_read(priv, MII_LPA, &rmt))
+			fc = mii_resolve_flowctrl_fdx(lcl, rmt);
+	} else {
+		fc = (priv->fc_rx ? FLOW_CTRL_RX : 0) |
+		     (priv->fc_tx ? FLOW_CTRL_TX : 0);
+	}
+	if (priv->link_duplex != DUPLEX_FULL)
+		fc = 0;
+
+	ctrl &= ~(E1KX_CTRL_RFCE | E1KX_CTRL_TFCE);
+	if (fc & FLOW_CTRL_RX)
+		ctrl |= E1KX_CTRL_RFCE;
+	if (fc & FLOW_CTRL_TX)
+		ctrl |= E1KX_CTRL_TFCE;
+	e1kx_hw_set_fc_watermarks(priv, fc & FLOW_CTRL_TX);
+	e1kx_wr32(priv, E1KX_CTRL, ctrl);
 }
 
 void e1kx_phy_power_down(struct e1kx_priv *priv)
@@ -129,8 +194,11 @@ void e1kx_link_update(struct e1kx_priv *priv)
 	struct net_device *netdev = priv->netdev;
 	u32 status = e1kx_rd32(priv, E1KX_STATUS);
 	bool up = status & E1KX_STATUS_LU;
+	unsigned int speed = e1kx_status_speed(status);
+	u8 duplex = (status & E1KX_STATUS_FD) ? DUPLEX_FULL : DUPLEX_HALF;
 
-	if (up == netif_carrier_ok(netdev))
+	if (up == netif_carrier_ok(netdev) &&
+	    (!up || (speed == priv->link_speed && duplex == priv->link_duplex)))
 		return;
 	WRITE_ONCE(priv->link_changes, priv->link_changes + 1);
 
@@ -142,11 +210,10 @@ void e1kx_link_update(struct e1kx_priv *priv)
 		return;
 	}
 
-	priv->link_speed = e1kx_status_speed(status);
-	priv->link_duplex = (status & E1KX_STATUS_FD) ? DUPLEX_FULL :
-							DUPLEX_HALF;
+	priv->link_speed = speed;
+	priv->link_duplex = duplex;
+	e1kx_flow_control_update(priv);
 	netif_carrier_on(netdev);
 	netif_info(priv, link, netdev, "link up, %u Mbps, %s duplex\n",
-		   priv->link_speed,
-		   priv->link_duplex == DUPLEX_FULL ? "full" : "half");
+		   speed, duplex == DUPLEX_FULL ? "full" : "half");
 }

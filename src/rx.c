@@ -154,7 +154,8 @@ static bool e1kx_rx_finish(struct e1kx_rx_ring *ring, struct sk_buff *skb,
 		e1kx_rx_count(ring, &ring->stats.errors);
 		return false;
 	}
-	if (unlikely(skb->len > netdev->mtu + VLAN_ETH_HLEN)) {
+	if (unlikely(skb->len > netdev->mtu + VLAN_ETH_HLEN +
+		     ((netdev->features & NETIF_F_RXFCS) ? ETH_FCS_LEN : 0))) {
 		e1kx_rx_count(ring, &ring->stats.length_errors);
 		return false;
 	}
@@ -265,8 +266,8 @@ err_pages:
 	return err;
 }
 
-/* Free the ring and every page it holds; the device must be stopped */
-void e1kx_rx_ring_free(struct e1kx_rx_ring *ring)
+/* Give every posted page back to the pool; the device must be stopped */
+void e1kx_rx_ring_release_bufs(struct e1kx_rx_ring *ring)
 {
 	unsigned int i;
 
@@ -276,10 +277,21 @@ void e1kx_rx_ring_free(struct e1kx_rx_ring *ring)
 		dev_kfree_skb_any(ring->skb);
 		ring->skb = NULL;
 	}
-	for (i = 0; i < ring->count; i++)
-		if (ring->pages[i])
-			page_pool_put_full_page(ring->pool, ring->pages[i],
-						false);
+	ring->frame_bad = false;
+	for (i = 0; i < ring->count; i++) {
+		if (!ring->pages[i])
+			continue;
+		page_pool_put_full_page(ring->pool, ring->pages[i], false);
+		ring->pages[i] = NULL;
+	}
+}
+
+/* Free the ring and every page it holds; the device must be stopped */
+void e1kx_rx_ring_free(struct e1kx_rx_ring *ring)
+{
+	if (!ring->desc)
+		return;
+	e1kx_rx_ring_release_bufs(ring);
 	page_pool_destroy(ring->pool);
 	dma_free_coherent(ring->dev, ring->count * sizeof(*ring->desc),
 			  ring->desc, ring->dma);
@@ -323,27 +335,54 @@ void e1kx_rx_configure(struct e1kx_priv *priv)
 	e1kx_rss_program(priv);
 }
 
+/* RCTL bits that follow netdev features and the MTU */
+static u32 e1kx_rctl_feature_bits(struct e1kx_priv *priv)
+{
+	netdev_features_t f = priv->netdev->features;
+	u32 bits = 0;
+
+	if (!(f & NETIF_F_RXFCS))
+		bits |= E1KX_RCTL_SECRC;
+	if (f & NETIF_F_RXALL)
+		bits |= E1KX_RCTL_SBP;
+	if (f & NETIF_F_LOOPBACK)
+		bits |= FIELD_PREP(E1KX_RCTL_LBM, E1KX_RCTL_LBM_MAC);
+	if (priv->netdev->mtu > ETH_DATA_LEN)
+		bits |= E1KX_RCTL_LPE;
+	return bits;
+}
+
+#define E1KX_RCTL_FEATURE_MASK	(E1KX_RCTL_SECRC | E1KX_RCTL_SBP | \
+				 E1KX_RCTL_LBM | E1KX_RCTL_LPE)
+
+void e1kx_rx_apply_features(struct e1kx_priv *priv)
+{
+	e1kx_rctl_update(priv, E1KX_RCTL_FEATURE_MASK,
+			 e1kx_rctl_feature_bits(priv));
+}
+
 /* Ring lengths and buffer sizes latch when RCTL is written with EN set */
 void e1kx_rx_enable(struct e1kx_priv *priv)
 {
-	u32 set = E1KX_RCTL_EN | E1KX_RCTL_BAM | E1KX_RCTL_SECRC |
+	u32 set = E1KX_RCTL_EN | E1KX_RCTL_BAM |
 		  FIELD_PREP(E1KX_RCTL_BSIZE, E1KX_RCTL_BSIZE_2048) |
 		  FIELD_PREP(E1KX_RCTL_RDMTS, E1KX_RCTL_RDMTS_HALF);
 
-	if (priv->netdev->mtu > ETH_DATA_LEN)
-		set |= E1KX_RCTL_LPE;
-	spin_lock_bh(&priv->rctl_lock);
-	priv->rctl &= ~E1KX_RCTL_LPE;
-	priv->rctl |= set;
-	e1kx_wr32(priv, E1KX_RCTL, priv->rctl);
-	spin_unlock_bh(&priv->rctl_lock);
+	e1kx_rctl_update(priv, E1KX_RCTL_FEATURE_MASK,
+			 set | e1kx_rctl_feature_bits(priv));
 }
 
 void e1kx_rx_disable(struct e1kx_priv *priv)
 {
+	e1kx_rctl_update(priv, E1KX_RCTL_EN, 0);
+	e1kx_flush(priv);
+}
+
+/* Change RCTL bits; every RCTL writer goes through rctl_lock */
+void e1kx_rctl_update(struct e1kx_priv *priv, u32 clear, u32 set)
+{
 	spin_lock_bh(&priv->rctl_lock);
-	priv->rctl &= ~E1KX_RCTL_EN;
+	priv->rctl = (priv->rctl & ~clear) | set;
 	e1kx_wr32(priv, E1KX_RCTL, priv->rctl);
 	spin_unlock_bh(&priv->rctl_lock);
-	e1kx_flush(priv);
 }

@@ -264,3 +264,99 @@ void e1kx_stats_fill(struct e1kx_priv *priv, u64 *data)
 	memcpy(data, priv->hw_stats, E1KX_HWS_NUM * sizeof(*data));
 	spin_unlock_irqrestore(&priv->hw_stats_lock, flags);
 }
+
+/* Standard statistics groups (ethtool -S --groups ...) */
+#define E1KX_HW(priv, idx)	((priv)->hw_stats[E1KX_HWS_##idx])
+
+void e1kx_stats_eth_mac(struct e1kx_priv *priv,
+			struct ethtool_eth_mac_stats *mac)
+{
+	unsigned long flags;
+
+	e1kx_stats_update_hw(priv);
+	spin_lock_irqsave(&priv->hw_stats_lock, flags);
+	mac->FramesTransmittedOK = E1KX_HW(priv, GPTC);
+	mac->SingleCollisionFrames = E1KX_HW(priv, SCC);
+	mac->MultipleCollisionFrames = E1KX_HW(priv, MCC);
+	mac->FramesReceivedOK = E1KX_HW(priv, GPRC);
+	mac->FrameCheckSequenceErrors = E1KX_HW(priv, CRCERRS);
+	mac->AlignmentErrors = E1KX_HW(priv, ALGNERRC);
+	mac->OctetsTransmittedOK = E1KX_HW(priv, GOTC);
+	mac->FramesWithDeferredXmissions = E1KX_HW(priv, DC);
+	mac->LateCollisions = E1KX_HW(priv, LATECOL);
+	mac->FramesAbortedDueToXSColls = E1KX_HW(priv, ECOL);
+	mac->CarrierSenseErrors = E1KX_HW(priv, TNCRS);
+	mac->OctetsReceivedOK = E1KX_HW(priv, GORC);
+	mac->MulticastFramesXmittedOK = E1KX_HW(priv, MPTC);
+	mac->BroadcastFramesXmittedOK = E1KX_HW(priv, BPTC);
+	mac->MulticastFramesReceivedOK = E1KX_HW(priv, MPRC);
+	mac->BroadcastFramesReceivedOK = E1KX_HW(priv, BPRC);
+	mac->InRangeLengthErrors = E1KX_HW(priv, RLEC);
+	mac->FrameTooLongErrors = E1KX_HW(priv, ROC);
+	spin_unlock_irqrestore(&priv->hw_stats_lock, flags);
+}
+
+void e1kx_stats_eth_ctrl(struct e1kx_priv *priv,
+			 struct ethtool_eth_ctrl_stats *ctrl)
+{
+	unsigned long flags;
+
+	e1kx_stats_update_hw(priv);
+	spin_lock_irqsave(&priv->hw_stats_lock, flags);
+	ctrl->MACControlFramesTransmitted = E1KX_HW(priv, XONTXC) +
+					    E1KX_HW(priv, XOFFTXC);
+	ctrl->MACControlFramesReceived = E1KX_HW(priv, XONRXC) +
+					 E1KX_HW(priv, XOFFRXC) +
+					 E1KX_HW(priv, FCRUC);
+	ctrl->UnsupportedOpcodesReceived = E1KX_HW(priv, FCRUC);
+	spin_unlock_irqrestore(&priv->hw_stats_lock, flags);
+}
+
+void e1kx_stats_pause(struct e1kx_priv *priv, struct ethtool_pause_stats *p)
+{
+	unsigned long flags;
+
+	e1kx_stats_update_hw(priv);
+	spin_lock_irqsave(&priv->hw_stats_lock, flags);
+	p->tx_pause_frames = E1KX_HW(priv, XOFFTXC);
+	p->rx_pause_frames = E1KX_HW(priv, XOFFRXC);
+	spin_unlock_irqrestore(&priv->hw_stats_lock, flags);
+}
+
+static const struct ethtool_rmon_hist_range e1kx_rmon_ranges[] = {
+	{ 64, 64 },
+	{ 65, 127 },
+	{ 128, 255 },
+	{ 256, 511 },
+	{ 512, 1023 },
+	{ 1024, 1522 },
+	{}
+};
+
+void e1kx_stats_rmon(struct e1kx_priv *priv, struct ethtool_rmon_stats *rmon,
+		     const struct ethtool_rmon_hist_range **ranges)
+{
+	static const u8 rx_hist[] = {
+		E1KX_HWS_PRC64, E1KX_HWS_PRC127, E1KX_HWS_PRC255,
+		E1KX_HWS_PRC511, E1KX_HWS_PRC1023, E1KX_HWS_PRC1522,
+	};
+	static const u8 tx_hist[] = {
+		E1KX_HWS_PTC64, E1KX_HWS_PTC127, E1KX_HWS_PTC255,
+		E1KX_HWS_PTC511, E1KX_HWS_PTC1023, E1KX_HWS_PTC1522,
+	};
+	unsigned long flags;
+	unsigned int i;
+
+	e1kx_stats_update_hw(priv);
+	spin_lock_irqsave(&priv->hw_stats_lock, flags);
+	rmon->undersize_pkts = E1KX_HW(priv, RUC);
+	rmon->oversize_pkts = E1KX_HW(priv, ROC);
+	rmon->fragments = E1KX_HW(priv, RFC);
+	rmon->jabbers = E1KX_HW(priv, RJC);
+	for (i = 0; i < ARRAY_SIZE(rx_hist); i++) {
+		rmon->hist[i] = priv->hw_stats[rx_hist[i]];
+		rmon->hist_tx[i] = priv->hw_stats[tx_hist[i]];
+	}
+	spin_unlock_irqrestore(&priv->hw_stats_lock, flags);
+	*ranges = e1kx_rmon_ranges;
+}
