@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Legacy interrupts (pci=nomsi): the NIC's /proc/interrupts lines are IO-APIC
+# (none PCI-MSI/MSI-X), their count grows with traffic, and ping plus a short
+# TCP transfer each way work.
+#
+# e1kx-topology: nics=1 wiring=tap append=pci=nomsi
+# e1kx-timeout: 300
+set -uo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=lib_net.sh
+source "$(dirname "$0")/lib_net.sh"
+
+N=$((8 * 1024 * 1024))
+ktap_plan 6
+grep -qw pci=nomsi /proc/cmdline || ktap_skip_all "needs kernel argument pci=nomsi"
+unload_e1kx
+net_tap_setup 0 || ktap_bail "cannot set up NIC 0 (driver $E1KX_DRIVER)"
+peer_tmp_init || ktap_bail "no host temp dir"
+trap net_cleanup EXIT
+
+# /proc/interrupts lines naming the NIC ("eth0", "eth0-rx-0", shared "eth0, x").
+irqs() { grep -E "[[:space:],]$NET_IF(-[^ ,]*)?(,|\$)" /proc/interrupts; }
+lines=$(irqs)
+echo "$lines" | sed 's/^/# /'
+if [ -n "$lines" ] && ! echo "$lines" | grep -qE 'PCI-MSI|MSI-X|IR-PCI' &&
+	echo "$lines" | grep -q IO-APIC; then
+	ktap_ok "$NET_IF interrupt is IO-APIC (INTx), no MSI/MSI-X"
+else
+	ktap_fail "$NET_IF interrupt is IO-APIC (INTx), no MSI/MSI-X" "${lines:-no line for $NET_IF}"
+fi
+count() { irqs | awk '{for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i} END {print s + 0}'; }
+c0=$(count)
+if wait_ping "$P4" 30 && ping -c 5 -i 0.2 -W 3 "$P4" >/dev/null; then
+	ktap_ok "IPv4 ping guest -> peer (5/5)"
+else
+	ktap_fail "IPv4 ping guest -> peer (5/5)"
+fi
+if peer "ping -c 5 -i 0.2 -W 3 $G6" >/dev/null || { peer_wait_ping "$G6" 30 && peer "ping -c 5 -i 0.2 -W 3 $G6" >/dev/null; }; then
+	ktap_ok "IPv6 ping peer -> guest (5/5)"
+else
+	ktap_fail "IPv6 ping peer -> guest (5/5)"
+fi
+ktap_check "TCP 8 MiB guest -> peer intact" xfer_to_peer "$P4" 5601 $N 300
+ktap_check "TCP 8 MiB peer -> guest intact" xfer_from_peer "$G4" 5602 $N 300
+c1=$(count)
+if [ $((c1 - c0)) -gt 10 ]; then
+	ktap_ok "INTx count grew with traffic (+$((c1 - c0)))"
+else
+	ktap_fail "INTx count grew with traffic" "+$((c1 - c0))"
+fi
+
+unload_e1kx
+ktap_finish
