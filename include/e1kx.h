@@ -65,6 +65,11 @@ enum e1kx_irq_mode {
  */
 #define E1KX_ITR_OTHER		(NSEC_PER_SEC / 250 / E1KX_ITR_UNIT_NS)
 
+/* Faults injected through debugfs fault_inject */
+#define E1KX_FAULT_REG_STUCK	BIT(0)	/* self-test: a register bit sticks */
+#define E1KX_FAULT_IRQ_LOST	BIT(1)	/* self-test: interrupts get lost */
+#define E1KX_FAULT_TX_STALL	BIT(2)	/* the device stops taking TX */
+
 enum e1kx_state_bits {
 	E1KX_STATE_UP,		/* datapath running, interrupts armed */
 	E1KX_STATE_RESETTING,	/* reset task owns the datapath */
@@ -230,6 +235,10 @@ struct e1kx_priv {
 	u32 wol;
 	u32 ledctl_saved;
 
+	/* Test-only fault injection (debugfs), E1KX_FAULT_* bits */
+	u32 faults;
+	struct dentry *debugfs;
+
 	/* Link */
 	struct delayed_work watchdog;
 	unsigned int link_speed;	/* SPEED_* while carrier is on */
@@ -237,6 +246,11 @@ struct e1kx_priv {
 
 	u64 link_changes;
 };
+
+static inline bool e1kx_fault(const struct e1kx_priv *priv, u32 fault)
+{
+	return unlikely(READ_ONCE(priv->faults) & fault);
+}
 
 static inline u32 e1kx_rd32(struct e1kx_priv *priv, u32 reg)
 {
@@ -362,6 +376,12 @@ void e1kx_moderation_apply(struct e1kx_priv *priv);
 void e1kx_dim_sample(struct e1kx_q_vector *qv);
 void e1kx_dim_init(struct e1kx_priv *priv);
 void e1kx_dim_cancel(struct e1kx_priv *priv);
+
+/* debugfs.c */
+void e1kx_debugfs_init(void);
+void e1kx_debugfs_exit(void);
+void e1kx_debugfs_add(struct e1kx_priv *priv);
+void e1kx_debugfs_remove(struct e1kx_priv *priv);
 
 /* selftest.c: ethtool -t */
 int e1kx_selftest_count(void);

@@ -108,6 +108,7 @@ static int e1kx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_napi_del;
 	}
 
+	e1kx_debugfs_add(priv);
 	netif_info(priv, probe, netdev, "82574L at %s, MAC %pM, NVM %s, %s\n",
 		   pci_name(pdev), netdev->dev_addr, priv->nvm_version,
 		   priv->irq_mode == E1KX_IRQ_MSIX ? "MSI-X" :
@@ -128,6 +129,7 @@ static void e1kx_remove(struct pci_dev *pdev)
 	struct net_device *netdev = pci_get_drvdata(pdev);
 	struct e1kx_priv *priv = netdev_priv(netdev);
 
+	e1kx_debugfs_remove(priv);
 	cancel_work_sync(&priv->reset_task);
 	unregister_netdev(netdev);
 	cancel_work_sync(&priv->reset_task);
@@ -158,7 +160,25 @@ static struct pci_driver e1kx_pci_driver = {
 	.remove		= e1kx_remove,
 	.shutdown	= e1kx_shutdown,
 };
-module_pci_driver(e1kx_pci_driver);
+
+static int __init e1kx_init(void)
+{
+	int err;
+
+	e1kx_debugfs_init();
+	err = pci_register_driver(&e1kx_pci_driver);
+	if (err)
+		e1kx_debugfs_exit();
+	return err;
+}
+module_init(e1kx_init);
+
+static void __exit e1kx_exit(void)
+{
+	pci_unregister_driver(&e1kx_pci_driver);
+	e1kx_debugfs_exit();
+}
+module_exit(e1kx_exit);
 
 MODULE_DESCRIPTION("Intel 82574L gigabit Ethernet driver");
 MODULE_AUTHOR("The e1kx developers");

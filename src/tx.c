@@ -311,7 +311,8 @@ netdev_tx_t e1kx_xmit(struct sk_buff *skb, struct net_device *netdev)
 
 	e1kx_tx_maybe_stop(ring);
 	if (__netdev_tx_sent_queue(e1kx_txq(ring), fbuf->bytes,
-				   netdev_xmit_more()))
+				   netdev_xmit_more()) &&
+	    !e1kx_fault(priv, E1KX_FAULT_TX_STALL))
 		writel(ring->next_to_use, ring->tail);
 	return NETDEV_TX_OK;
 
