@@ -47,6 +47,9 @@ def panel(ax, rows, title, log=False):
         if r["ratio"] is not None:
             ax.text(r["ratio"], y, f" {r['ratio']:.2f}", va="center",
                     fontsize=8)
+        else:
+            ax.text(1.0, y, " no data", va="center", fontsize=8,
+                    color="tab:red")
     ax.axvline(1.0, color="black", lw=0.8)
     ax.set_yticks(ys)
     ax.set_yticklabels(labels, fontsize=8)
@@ -54,6 +57,10 @@ def panel(ax, rows, title, log=False):
     ax.set_title(title, fontsize=10)
     if log:
         ax.set_xscale("log")
+        got = [v for v in vals if v > 0]
+        ax.set_xlim(min(got + [0.1]) / 1.5, max(got + [2.0]) * 1.5)
+    else:
+        ax.set_xlim(0, max(vals + [1.8]) * 1.15)
 
 
 def main():
