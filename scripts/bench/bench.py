@@ -220,8 +220,38 @@ def console_report(logdir):
 
 
 def run_one(driver, rnd, prof, workdir, keep_traces, ko, only=None):
-    """Boot one guest with driver bound; return the sample dict."""
-    logdir = os.path.join(workdir, f"r{rnd}-{driver}")
+    """Boot the guest with driver bound and run every workload; if the guest
+    dies (a driver crash), record the workload that killed it and boot
+    again for the ones after it.  Returns the (merged) sample dict."""
+    left = [n for n, _ in WORKLOADS if not only or n in only.split(",")]
+    sample = None
+    for attempt in range(3):
+        s = run_attempt(driver, rnd, attempt, prof, workdir, keep_traces,
+                        ko, ",".join(left))
+        if sample is None:
+            sample = s
+        else:
+            sample["workloads"].update(s["workloads"])
+            sample["errors"] += s["errors"]
+            sample["wall_s"] += s["wall_s"]
+            sample["reboots"] = attempt
+        done = set(s["workloads"])
+        if s.get("complete"):
+            break
+        # The first workload without a result is the one that was running.
+        left = [n for n in left if n not in done][1:]
+        if not left:
+            break
+    sample["complete"] = all(n in sample["workloads"] for n, _ in WORKLOADS
+                             if not only or n in only.split(","))
+    return sample
+
+
+def run_attempt(driver, rnd, attempt, prof, workdir, keep_traces, ko,
+                only):
+    """One guest boot running the workloads in only (comma-separated)."""
+    logdir = os.path.join(workdir, f"r{rnd}-{driver}" +
+                          (f"-{attempt}" if attempt else ""))
     shutil.rmtree(logdir, ignore_errors=True)
     os.makedirs(logdir)
     events = os.path.join(logdir, "trace-events")    # nothing enabled
@@ -250,16 +280,14 @@ def run_one(driver, rnd, prof, workdir, keep_traces, ko, only=None):
         if ln.startswith(JSON_MARK):
             sample = json.loads(ln[len(JSON_MARK):])
     if sample is None:
-        raise RuntimeError(f"round {rnd} {driver}: guest exit status {rc}, "
-                           f"no result{console_report(logdir)} "
-                           f"(logs in {logdir})")
+        # Died before the first result: count it as dying in the first one.
+        sample = {"driver": driver, "workloads": {}, "errors": []}
     sample.update(round=rnd, guest_rc=rc, wall_s=round(wall, 1))
     if not sample.get("complete"):
         done = set(sample["workloads"])
-        left = [n for n, _ in WORKLOADS if n not in done and
-                (not only or n in only.split(","))]
+        left = [n for n in only.split(",") if n not in done]
         sample["errors"].append(
-            f"guest died (exit status {rc}) before {', '.join(left)}"
+            f"guest died (exit status {rc}) during {left[0]}"
             f"{console_report(logdir)}; logs in {logdir}")
     for name, w in sample["workloads"].items():
         span = w.get("trace_span")
@@ -475,7 +503,7 @@ def main():
     ap.add_argument("--no-doc", action="store_true",
                     help="do not update Documentation/performance.md")
     ap.add_argument("--keep-traces", action="store_true",
-                    help="keep the QEMU trace logs in build/bench/")
+                    help="keep the QEMU trace logs in OUT/work/")
     ap.add_argument("--only", help="comma-separated workloads (debugging)")
     args = ap.parse_args()
     if os.geteuid() != 0:
@@ -490,12 +518,15 @@ def main():
     if not py_mpl:
         log("no matplotlib: the chart will be skipped")
 
-    workdir = os.path.join(REPO, "build", "bench")
+    # Not under build/: `make clean` (run by other work in this tree)
+    # removes build/, and kbuild's M= clean removes every *.ko below the
+    # tree -- hence also the module copy's odd name.
+    workdir = os.path.join(args.out, "work")
     os.makedirs(workdir, exist_ok=True)
     os.makedirs(args.out, exist_ok=True)
     # Every e1kx boot loads this copy: the working tree's e1kx.ko may be
     # rebuilt while the bench runs.
-    ko_copy = os.path.join(workdir, "e1kx.ko")
+    ko_copy = os.path.join(workdir, "e1kx.ko-bench")
     shutil.copyfile(ko, ko_copy)
     with open(ko_copy, "rb") as f:
         ko_sha = hashlib.sha256(f.read()).hexdigest()[:16]
