@@ -59,14 +59,18 @@ for st in on off; do
 	for kind in bad good; do
 		port=$((port + 1))
 		out=$(mktemp)
-		python3 "$NETTOOL" udp-count $port --bind "$G4" --idle 4 --ready "$out.ready" >"$out" &
+		python3 "$NETTOOL" udp-count $port --bind "$G4" --idle 60 --until END --ready "$out.ready" >"$out" &
 		pid=$!
 		for ((i = 0; i < 50; i++)); do [ -e "$out.ready" ] && break; sleep 0.1; done
 		u0=$(snmp_get Udp InCsumErrors)
 		c0=$(csum_err_sum)
 		flag=; [ $kind = bad ] && flag=--bad-csum
-		peer "python3 $NETTOOL raw-send $PEER_IF --dst-mac $gmac --src-mac $pmac --src-ip $P4 --dst-ip $G4 --dport $port --count $CNT $flag" >/dev/null
-		guest_wait_pid $pid 60
+		# CNT test frames, then one good "END" datagram that stops the
+		# receiver (frames on one link arrive in order).
+		raw="python3 $NETTOOL raw-send $PEER_IF --dst-mac $gmac --src-mac $pmac --src-ip $P4 --dst-ip $G4 --dport $port"
+		peer "$raw --count $CNT $flag && $raw --payload END" >/dev/null
+		guest_wait_pid $pid 70
+		wait $pid || echo "# receiver: end marker missing (exit $?)"
 		got=$(cat "$out")
 		rm -f "$out" "$out.ready"
 		du=$(($(snmp_get Udp InCsumErrors) - u0))

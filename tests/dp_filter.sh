@@ -26,12 +26,13 @@ pmac=$(peer "cat /sys/class/net/$PEER_IF/address")
 
 # Joined group: all datagrams delivered to the member socket.
 out=$(mktemp)
-python3 "$NETTOOL" udp-count 5400 --group 239.1.1.1 --ifaddr "$G4" --idle 5 --ready "$out.ready" >"$out" &
+python3 "$NETTOOL" udp-count 5400 --group 239.1.1.1 --ifaddr "$G4" --idle 60 --until END --ready "$out.ready" >"$out" &
 pid=$!
 for ((i = 0; i < 50; i++)); do [ -e "$out.ready" ] && break; sleep 0.1; done
 sleep 1
-peer "python3 $NETTOOL udp-send 239.1.1.1 5400 $CNT --mcast-if $P4 --gap 0.005"
-guest_wait_pid $pid 60
+peer "python3 $NETTOOL udp-send 239.1.1.1 5400 $CNT --mcast-if $P4 --gap 0.005 &&
+	python3 $NETTOOL udp-send 239.1.1.1 5400 1 --mcast-if $P4 --payload END"
+guest_wait_pid $pid 70
 got=$(cat "$out")
 rm -f "$out" "$out.ready"
 if [ "$got" = $CNT ]; then

@@ -11,8 +11,11 @@
         Echo every payload size MIN..MAX; prints "ok=N bad=N lost=N",
         exit 0 only if every size came back intact.
   nettool.py udp-count PORT [--group G --ifaddr A] [--idle SECS] [--ready F]
-        Count datagrams (optionally after joining multicast group G).
+        [--until PAYLOAD]
+        Count datagrams (optionally after joining multicast group G) until
+        one carries PAYLOAD (exit 2 if it never came) or SECS of silence.
   nettool.py udp-send HOST PORT COUNT [--size N] [--mcast-if ADDR] [--gap S]
+        [--payload TEXT]
   nettool.py raw-send IFACE --dst-mac M --src-mac M --src-ip A --dst-ip A
         [--dport P] [--proto udp|tcp] [--vlan VID] [--bad-csum] [--count N]
         Craft Ethernet[/802.1Q]/IPv4/UDP|TCP frames on an AF_PACKET socket.
@@ -146,14 +149,22 @@ def udp_count(a):
         open(a.ready, "w").close()
     s.settimeout(a.idle)
     n = 0
+    seen_end = False
     end = time.monotonic() + a.max_time
+    until = a.until.encode() if a.until else None
     try:
         while time.monotonic() < end:
-            s.recvfrom(65536)
+            buf, _ = s.recvfrom(65536)
+            if until is not None and buf == until:
+                seen_end = True
+                break
             n += 1
     except socket.timeout:
         pass
     print(n)
+    if until is not None and not seen_end:
+        print(f"end marker {a.until!r} not received", file=sys.stderr)
+        sys.exit(2)
 
 
 def udp_send(a):
@@ -162,7 +173,7 @@ def udp_send(a):
     if a.mcast_if:
         s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF,
                      socket.inet_aton(a.mcast_if))
-    payload = b"x" * a.size
+    payload = a.payload.encode() if a.payload else b"x" * a.size
     for _ in range(a.count):
         s.sendto(payload, (a.host, a.port))
         if a.gap:
@@ -275,6 +286,7 @@ def main():
     p.add_argument("--idle", type=float, default=5)
     p.add_argument("--max-time", type=float, default=120)
     p.add_argument("--ready")
+    p.add_argument("--until", help="stop at a datagram with this payload")
     p.set_defaults(fn=udp_count)
     p = sub.add_parser("udp-send")
     p.add_argument("host")
@@ -283,6 +295,7 @@ def main():
     p.add_argument("--size", type=int, default=64)
     p.add_argument("--mcast-if")
     p.add_argument("--gap", type=float, default=0.002)
+    p.add_argument("--payload")
     p.set_defaults(fn=udp_send)
     p = sub.add_parser("raw-send")
     p.add_argument("iface")
