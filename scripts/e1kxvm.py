@@ -172,7 +172,9 @@ def build_initramfs(kver, moddir):
                 entries.append((sub, d, b""))
         with open(os.path.join(moddir, m), "rb") as mf:
             entries.append(("lib/modules/" + m, f, mf.read()))
-    entries.append(("modules.order", f, ("\n".join(mods) + "\n").encode()))
+    # Empty when the kernel has them all built in (modules.builtin).
+    entries.append(("modules.order", f, "".join(m + "\n" for m in mods)
+                    .encode()))
 
     os.makedirs(CACHE_DIR, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=CACHE_DIR, prefix=".initramfs-")
