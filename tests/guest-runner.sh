@@ -10,6 +10,11 @@
 # kernel reports (a hit fails the test and dumps dmesg), then print
 # "ok N name", "not ok N name # reason" or "ok N name # SKIP reason".
 # Exit status: 0 if nothing failed, 1 otherwise.
+#
+# Debug kernels (make check KERNEL=debug): E1KX_TIMEOUT_SCALE=N multiplies
+# every test timeout; E1KX_KMEMLEAK=1 adds a last result "kmemleak": after
+# the tests, two kmemleak scans, failing on any unreferenced object whose
+# backtrace mentions e1kx (nested runners, e.g. harness_dmesg, do not scan).
 set -euo pipefail
 
 TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -24,8 +29,16 @@ header() { # header FILE KEY: value of "# e1kx-KEY:" in FILE
 	sed -n "s/^# e1kx-$2:[[:space:]]*//p" "$1" | head -n1
 }
 
+scale=${E1KX_TIMEOUT_SCALE:-1}
+kmemleak=${E1KX_KMEMLEAK:-0}
+unset E1KX_KMEMLEAK
+
 echo "TAP version 13"
-echo "1..$#"
+if [ "$kmemleak" = 1 ]; then
+	echo "1..$(($# + 1))"
+else
+	echo "1..$#"
+fi
 n=0
 failed=0
 out=$(mktemp)
@@ -39,7 +52,7 @@ for t in "$@"; do
 		continue
 	fi
 	tmo=$(header "$t" timeout)
-	tmo=${tmo:-120}
+	tmo=$((${tmo:-120} * scale))
 	dmesg -C
 	set +e
 	timeout -k 5 "$tmo" "./$t" </dev/null 2>&1 | tee "$out" | sed -u 's/^/# /'
@@ -64,4 +77,15 @@ for t in "$@"; do
 		failed=1
 	fi
 done
+if [ "$kmemleak" = 1 ]; then
+	n=$((n + 1))
+	if kmemleak_check >"$out" 2>&1; then
+		sed 's/^/# /' "$out"
+		echo "ok $n kmemleak"
+	else
+		sed 's/^/# /' "$out"
+		echo "not ok $n kmemleak # $(tail -n1 "$out")"
+		failed=1
+	fi
+fi
 exit $failed

@@ -287,6 +287,38 @@ dmesg_report() {
 	dmesg --notime 2>/dev/null | grep -E -m1 "$E1KX_REPORT_RE" || true
 }
 
+# kmemleak_check: scan twice (objects must be older than 5 s to be
+# reported), print every unreferenced object whose backtrace mentions e1kx,
+# and a last line saying what was found.  Fails if there is any such object
+# or if kmemleak is not available.
+kmemleak_check() {
+	local f=/sys/kernel/debug/kmemleak report all ours
+	if [ ! -w "$f" ]; then
+		echo "kmemleak not available ($f)"
+		return 1
+	fi
+	sleep 5
+	if ! { echo scan >"$f" && echo scan >"$f"; }; then
+		echo "kmemleak scan failed (disabled after an error? see dmesg)"
+		return 1
+	fi
+	report=$(cat "$f")
+	all=$(grep -c '^unreferenced object' <<<"$report" || true)
+	# One record per object, from "unreferenced object" to the next one;
+	# keep those with e1kx in their backtrace.
+	ours=$(awk '/^unreferenced object/ { if (hit) printf "%s", rec; rec = ""; hit = 0; bt = 0 }
+		{ rec = rec $0 "\n" }
+		/^ *backtrace:/ { bt = 1 }
+		bt && /e1kx/ { hit = 1 }
+		END { if (hit) printf "%s", rec }' <<<"$report")
+	if [ -n "$ours" ]; then
+		printf '%s\n' "$ours"
+		echo "$(grep -c '^unreferenced object' <<<"$ours") e1kx object(s) leaked ($all unreferenced in all)"
+		return 1
+	fi
+	echo "no e1kx leaks ($all unreferenced objects in all, none from e1kx)"
+}
+
 # --- host side ------------------------------------------------------------
 
 ctl() {
