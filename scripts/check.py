@@ -10,6 +10,11 @@ group with the console log, results.tap).  The last line printed is
 "N passed, N failed, N skipped"; the exit status is 1 on any failure.
 
     scripts/check.py [--tests a,b] [--kernel BZIMAGE [--modules DIR]]
+                     [--timeout-scale N] [--kmemleak] [--logdir DIR]
+
+Debug kernels (make check KERNEL=debug) are slower: --timeout-scale
+multiplies every timeout.  --kmemleak makes each guest end with a kmemleak
+scan, reported as one more result per group, "kmemleak[<group>]".
 """
 
 import argparse
@@ -27,6 +32,7 @@ OUT_DIR = os.path.join(REPO, "build", "check")
 
 RESULT_RE = re.compile(r"^(ok|not ok) (\d+) (\S+)(?: # (.*))?$")
 BOOT_SLACK = 90  # seconds per guest on top of the tests' own timeouts
+KMEMLEAK_SLACK = 600  # two kmemleak scans at the end of a debug guest
 
 
 def test_programs():
@@ -87,9 +93,11 @@ def run_group(g, idx, args, tap_out):
     """Boot the group's guest, stream its output, collect results."""
     logdir = os.path.join(OUT_DIR, f"{idx:02d}-{g.label}")
     os.makedirs(logdir, exist_ok=True)
+    slack = BOOT_SLACK * args.timeout_scale + (KMEMLEAK_SLACK if args.kmemleak
+                                               else 0)
     cmd = [os.path.join(SCRIPTS_DIR, "e1kx-vm"), "--nics", g.topo["nics"],
            "--wiring", g.topo["wiring"], "--logdir", logdir,
-           "--timeout", str(g.timeout + BOOT_SLACK)]
+           "--timeout", str(g.timeout + slack)]
     if g.topo["append"]:
         cmd += ["--append", g.topo["append"]]
     if args.kernel:
@@ -108,7 +116,8 @@ def run_group(g, idx, args, tap_out):
             log.flush()
             line = line.rstrip("\n")
             m = RESULT_RE.match(line)
-            if m and m.group(3) in g.tests:
+            if m and (m.group(3) in g.tests or
+                      (args.kmemleak and m.group(3) == "kmemleak")):
                 g.results[m.group(3)] = (m.group(1) == "ok", m.group(4) or "")
             print(f"# {line}", file=tap_out, flush=True)
         rc = p.wait()
@@ -130,7 +139,22 @@ def main():
     ap.add_argument("--kernel", help="bzImage to boot (passed to e1kx-vm)")
     ap.add_argument("--modules",
                     help="DIR with lib/modules/<ver> for --kernel")
+    ap.add_argument("--timeout-scale", type=int, default=1,
+                    help="multiply every timeout by N (debug kernels)")
+    ap.add_argument("--kmemleak", action="store_true",
+                    help="kmemleak scan after each guest's tests")
+    ap.add_argument("--logdir", help="log directory (default build/check)")
     args = ap.parse_args()
+    global OUT_DIR
+    if args.logdir:
+        OUT_DIR = os.path.abspath(args.logdir)
+    if args.timeout_scale < 1:
+        ap.error("--timeout-scale must be >= 1")
+    # Read by tests/guest-runner.sh in the guest (e1kx-vm passes E1KX_*).
+    if args.timeout_scale > 1:
+        os.environ["E1KX_TIMEOUT_SCALE"] = str(args.timeout_scale)
+    if args.kmemleak:
+        os.environ["E1KX_KMEMLEAK"] = "1"
     if args.kernel and not args.modules:
         # A kernel build tree installed with INSTALL_MOD_PATH next to it.
         guess = os.path.join(os.path.dirname(os.path.abspath(args.kernel)),
@@ -156,23 +180,27 @@ def main():
         if key not in groups:
             groups[key] = Group(key, topo)
         groups[key].tests.append(t)
-        groups[key].timeout += tmo + 10
+        groups[key].timeout += tmo * args.timeout_scale + 10
 
     shutil.rmtree(OUT_DIR, ignore_errors=True)  # logs of the previous run
     os.makedirs(OUT_DIR)
     subprocess.run([os.path.join(SCRIPTS_DIR, "e1kx-vm"), "--cleanup-stale"],
                    stdout=subprocess.DEVNULL)
     t0 = time.monotonic()
+    total = len(tests) + (len(groups) if args.kmemleak else 0)
     print("TAP version 13")
-    print(f"1..{len(tests)}", flush=True)
+    print(f"1..{total}", flush=True)
     lines = []
     passed = failed = skipped = 0
     n = 0
     for idx, g in enumerate(groups.values()):
         run_group(g, idx, args, sys.stdout)
-        for t in g.tests:
+        names = g.tests + (["kmemleak"] if args.kmemleak else [])
+        for t in names:
             n += 1
             name = t[:-3] if t.endswith(".sh") else t
+            if t == "kmemleak":
+                name = f"kmemleak[{g.label}]"
             if t in g.results:
                 ok, directive = g.results[t]
             else:
@@ -190,7 +218,7 @@ def main():
             print(line, flush=True)
 
     with open(os.path.join(OUT_DIR, "results.tap"), "w") as f:
-        f.write(f"TAP version 13\n1..{len(tests)}\n")
+        f.write(f"TAP version 13\n1..{total}\n")
         f.write("\n".join(lines) + "\n")
         f.write(f"# {passed} passed, {failed} failed, {skipped} skipped "
                 f"in {time.monotonic() - t0:.0f}s\n")
