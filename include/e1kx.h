@@ -377,6 +377,11 @@ void e1kx_dim_sample(struct e1kx_q_vector *qv);
 void e1kx_dim_init(struct e1kx_priv *priv);
 void e1kx_dim_cancel(struct e1kx_priv *priv);
 
+/* pm.c: suspend/resume, shutdown, PCIe error recovery */
+extern const struct dev_pm_ops e1kx_pm_ops;
+extern const struct pci_error_handlers e1kx_err_handlers;
+void e1kx_shutdown(struct pci_dev *pdev);
+
 /* debugfs.c */
 void e1kx_debugfs_init(void);
 void e1kx_debugfs_exit(void);

@@ -287,6 +287,15 @@
 #define E1KX_RAR_ENTRIES	16
 #define E1KX_VFTA(i)		(0x05600 + 4 * (i))
 #define E1KX_VFTA_ENTRIES	128
+#define E1KX_WUC		0x05800
+#define E1KX_WUC_PME_EN			BIT(1)
+#define E1KX_WUFC		0x05808
+#define E1KX_WUFC_MAG			BIT(1)
+#define E1KX_WUFC_EX			BIT(2)	/* directed unicast */
+#define E1KX_WUFC_MC			BIT(3)
+#define E1KX_WUFC_BC			BIT(4)
+#define E1KX_WUS		0x05810
+#define E1KX_WUS_ALL			GENMASK(31, 0)	/* write 1 to clear */
 #define E1KX_MRQC		0x05818
 #define E1KX_MRQC_ENABLE		GENMASK(1, 0)
 #define E1KX_MRQC_ENABLE_RSS		1

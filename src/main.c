@@ -6,7 +6,6 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/module.h>
-#include <linux/rtnetlink.h>
 
 #include "e1kx.h"
 
@@ -41,6 +40,7 @@ static int e1kx_pci_setup(struct pci_dev *pdev, void __iomem **io)
 		return dev_err_probe(&pdev->dev, err, "no usable DMA mask\n");
 
 	pci_set_master(pdev);
+	pci_save_state(pdev);
 	return 0;
 }
 
@@ -139,26 +139,14 @@ static void e1kx_remove(struct pci_dev *pdev)
 	mutex_destroy(&priv->phy_lock);
 }
 
-static void e1kx_shutdown(struct pci_dev *pdev)
-{
-	struct net_device *netdev = pci_get_drvdata(pdev);
-	struct e1kx_priv *priv = netdev_priv(netdev);
-
-	rtnl_lock();
-	netif_device_detach(netdev);
-	if (netif_running(netdev))
-		dev_close(netdev);
-	rtnl_unlock();
-	e1kx_hw_release(priv);
-	pci_disable_device(pdev);
-}
-
 static struct pci_driver e1kx_pci_driver = {
 	.name		= E1KX_DRV_NAME,
 	.id_table	= e1kx_pci_ids,
 	.probe		= e1kx_probe,
 	.remove		= e1kx_remove,
 	.shutdown	= e1kx_shutdown,
+	.err_handler	= &e1kx_err_handlers,
+	.driver.pm	= pm_sleep_ptr(&e1kx_pm_ops),
 };
 
 static int __init e1kx_init(void)

@@ -16,6 +16,9 @@ static void e1kx_watchdog(struct work_struct *work)
 	struct e1kx_priv *priv = container_of(to_delayed_work(work),
 					      struct e1kx_priv, watchdog);
 
+	if (!netif_device_present(priv->netdev) ||
+	    pci_channel_offline(priv->pdev))
+		return;
 	e1kx_link_update(priv);
 	if (!test_bit(E1KX_STATE_UP, &priv->state))
 		return;

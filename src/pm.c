@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * e1kx: power management (suspend/resume/hibernate, shutdown with
+ * Wake-on-LAN) and PCIe error recovery (AER).
+ */
+#include <linux/etherdevice.h>
+#include <linux/rtnetlink.h>
+
+#include "e1kx.h"
+
+/* Program the wake-up filters and let the MAC keep receiving for them */
+static void e1kx_wol_arm(struct e1kx_priv *priv)
+{
+	u32 wufc = 0, rctl = E1KX_RCTL_EN | E1KX_RCTL_BAM;
+
+	if (priv->wol & WAKE_MAGIC)
+		wufc |= E1KX_WUFC_MAG;
+	if (priv->wol & WAKE_UCAST)
+		wufc |= E1KX_WUFC_EX;
+	if (priv->wol & WAKE_MCAST) {
+		wufc |= E1KX_WUFC_MC;
+		rctl |= E1KX_RCTL_MPE;
+	}
+	if (priv->wol & WAKE_BCAST)
+		wufc |= E1KX_WUFC_BC;
+
+	e1kx_wr32(priv, E1KX_WUS, E1KX_WUS_ALL);
+	if (!wufc) {
+		e1kx_wr32(priv, E1KX_WUFC, 0);
+		e1kx_wr32(priv, E1KX_WUC, 0);
+		return;
+	}
+	e1kx_hw_set_rar(priv, 0, priv->netdev->dev_addr);
+	e1kx_rctl_update(priv, U32_MAX, rctl);
+	e1kx_wr32(priv, E1KX_WUFC, wufc);
+	e1kx_wr32(priv, E1KX_WUC, E1KX_WUC_PME_EN);
+}
+
+/* Stop the datapath and leave the device quiet (and armed for WoL) */
+static void e1kx_quiesce_for_sleep(struct e1kx_priv *priv)
+{
+	struct net_device *netdev = priv->netdev;
+
+	rtnl_lock();
+	netif_device_detach(netdev);
+	if (netif_running(netdev)) {
+		e1kx_down(priv);
+		e1kx_free_rings(priv);
+	}
+	rtnl_unlock();
+	cancel_delayed_work_sync(&priv->watchdog);
+	cancel_work_sync(&priv->reset_task);
+
+	e1kx_hw_release(priv);
+	e1kx_wol_arm(priv);
+	if (!priv->wol)
+		e1kx_phy_power_down(priv);
+}
+
+/* Bring the device back to its configuration before sleep or error */
+static int e1kx_restart(struct e1kx_priv *priv)
+{
+	struct net_device *netdev = priv->netdev;
+	int err = 0;
+
+	e1kx_wr32(priv, E1KX_WUC, 0);
+	e1kx_wr32(priv, E1KX_WUFC, 0);
+	e1kx_wr32(priv, E1KX_WUS, E1KX_WUS_ALL);
+	e1kx_hw_reset(priv);
+	e1kx_hw_init(priv);
+
+	rtnl_lock();
+	if (netif_running(netdev)) {
+		netif_carrier_off(netdev);
+		err = e1kx_alloc_rings(priv);
+		if (!err) {
+			err = e1kx_up(priv);
+			if (err)
+				e1kx_free_rings(priv);
+		}
+		if (!err)
+			err = e1kx_phy_apply_config(priv);
+		if (err) {
+			netdev_err(netdev, "restart failed: %d\n", err);
+			dev_close(netdev);
+		}
+	}
+	netif_device_attach(netdev);
+	rtnl_unlock();
+	return err;
+}
+
+static int e1kx_suspend(struct device *dev)
+{
+	struct net_device *netdev = dev_get_drvdata(dev);
+
+	e1kx_quiesce_for_sleep(netdev_priv(netdev));
+	return 0;
+}
+
+static int e1kx_resume(struct device *dev)
+{
+	struct net_device *netdev = dev_get_drvdata(dev);
+
+	return e1kx_restart(netdev_priv(netdev));
+}
+
+DEFINE_SIMPLE_DEV_PM_OPS(e1kx_pm_ops, e1kx_suspend, e1kx_resume);
+
+void e1kx_shutdown(struct pci_dev *pdev)
+{
+	struct net_device *netdev = pci_get_drvdata(pdev);
+	struct e1kx_priv *priv = netdev_priv(netdev);
+
+	e1kx_quiesce_for_sleep(priv);
+	if (system_state == SYSTEM_POWER_OFF) {
+		pci_wake_from_d3(pdev, !!priv->wol);
+		pci_set_power_state(pdev, PCI_D3hot);
+	}
+}
+
+static pci_ers_result_t e1kx_io_error_detected(struct pci_dev *pdev,
+					       pci_channel_state_t state)
+{
+	struct net_device *netdev = pci_get_drvdata(pdev);
+	struct e1kx_priv *priv = netdev_priv(netdev);
+
+	netdev_warn(netdev, "PCIe error detected (state %d)\n", state);
+	rtnl_lock();
+	netif_device_detach(netdev);
+	if (state == pci_channel_io_perm_failure) {
+		rtnl_unlock();
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+	if (netif_running(netdev)) {
+		e1kx_down(priv);
+		e1kx_free_rings(priv);
+	}
+	rtnl_unlock();
+	pci_disable_device(pdev);
+	return PCI_ERS_RESULT_NEED_RESET;
+}
+
+static pci_ers_result_t e1kx_io_slot_reset(struct pci_dev *pdev)
+{
+	if (pci_enable_device_mem(pdev)) {
+		dev_err(&pdev->dev, "cannot re-enable device after reset\n");
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+	pci_set_master(pdev);
+	pci_restore_state(pdev);
+	pci_save_state(pdev);
+	return PCI_ERS_RESULT_RECOVERED;
+}
+
+static void e1kx_io_resume(struct pci_dev *pdev)
+{
+	struct net_device *netdev = pci_get_drvdata(pdev);
+
+	if (!e1kx_restart(netdev_priv(netdev)))
+		netdev_info(netdev, "recovered from PCIe error\n");
+}
+
+const struct pci_error_handlers e1kx_err_handlers = {
+	.error_detected	= e1kx_io_error_detected,
+	.slot_reset	= e1kx_io_slot_reset,
+	.resume		= e1kx_io_resume,
+};
