@@ -152,6 +152,19 @@ void e1kx_down(struct e1kx_priv *priv)
 	}
 }
 
+/* Switch the number of active queue pairs; the datapath must be down */
+static void e1kx_set_queue_pairs(struct e1kx_priv *priv, unsigned int nqp)
+{
+	if (nqp == priv->num_queue_pairs)
+		return;
+	e1kx_napi_del(priv);
+	priv->num_queue_pairs = nqp;
+	e1kx_napi_add(priv);
+	netif_set_real_num_queues(priv->netdev, nqp, nqp);
+	if (!netif_is_rxfh_configured(priv->netdev))
+		e1kx_rss_init(priv);
+}
+
 /*
  * Change ring sizes and/or the number of queue pairs. The new rings are
  * allocated before the old ones are touched: on failure nothing changes.
@@ -166,6 +179,12 @@ int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
 	int err = 0;
 
 	ASSERT_RTNL();
+	if (!running) {
+		e1kx_set_queue_pairs(priv, nqp);
+		priv->tx_ring_count = tx_count;
+		priv->rx_ring_count = rx_count;
+		return 0;
+	}
 	for (q = 0; q < nqp && !err; q++) {
 		err = e1kx_tx_ring_alloc(priv, &tx[q], q, tx_count);
 		if (!err)
@@ -179,17 +198,9 @@ int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
 		return err;
 	}
 
-	if (running)
-		e1kx_down(priv);
+	e1kx_down(priv);
 	e1kx_free_rings(priv);
-	if (nqp != priv->num_queue_pairs) {
-		e1kx_napi_del(priv);
-		priv->num_queue_pairs = nqp;
-		e1kx_napi_add(priv);
-		netif_set_real_num_queues(priv->netdev, nqp, nqp);
-		if (!netif_is_rxfh_configured(priv->netdev))
-			e1kx_rss_init(priv);
-	}
+	e1kx_set_queue_pairs(priv, nqp);
 	priv->tx_ring_count = tx_count;
 	priv->rx_ring_count = rx_count;
 	for (q = 0; q < nqp; q++) {
@@ -198,8 +209,6 @@ int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
 		priv->tx_ring[q] = tx[q];
 		priv->rx_ring[q] = rx[q];
 	}
-	if (!running)
-		return 0;
 	err = e1kx_up(priv);
 	if (err)
 		dev_close(priv->netdev);

@@ -301,8 +301,13 @@ netdev_tx_t e1kx_xmit(struct sk_buff *skb, struct net_device *netdev)
 	fbuf = &ring->buf[first];
 	fbuf->skb = skb;
 	fbuf->eop = last;
-	fbuf->segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
-	fbuf->bytes = skb->len + (fbuf->segs - 1) * skb_tcp_all_headers(skb);
+	fbuf->segs = 1;
+	fbuf->bytes = skb->len;
+	if (skb_is_gso(skb)) {
+		/* Every segment after the first repeats the headers */
+		fbuf->segs = skb_shinfo(skb)->gso_segs;
+		fbuf->bytes += (fbuf->segs - 1) * skb_tcp_all_headers(skb);
+	}
 	skb_tx_timestamp(skb);
 
 	/* Publish the slots before the cleaner may look at them */
