@@ -279,8 +279,10 @@ wait_no_carrier() {
 # --- kernel reports -------------------------------------------------------
 
 # Lines of real kernel reports (matched after the timestamp is stripped).
-# Boot banners that merely mention lockdep or DMA-API do not match.
-E1KX_REPORT_RE='^[[:space:]]*(WARNING:|BUG:|Oops|KASAN:|UBSAN:|Call Trace:|general protection fault|unreferenced object|kernel BUG|Kernel panic|INFO: task .* blocked|DMA-API: [^ ]+ [^ ]+: )|possible circular locking|possible recursive locking|suspicious RCU usage|inconsistent lock state|bad unlock balance|possible irq lock inversion|held lock freed'
+# Boot banners that merely mention lockdep, KASAN or DMA-API do not match
+# (KASAN reports start "BUG: KASAN:").
+# ref_tracker (NET_DEV_REFCNT_TRACKER) reports leaks without a WARNING.
+E1KX_REPORT_RE='^[[:space:]]*(WARNING:|BUG:|Oops|UBSAN:|Call Trace:|general protection fault|unreferenced object|kernel BUG|Kernel panic|INFO: task .* blocked|DMA-API: [^ ]+ [^ ]+: )|possible circular locking|possible recursive locking|suspicious RCU usage|inconsistent lock state|bad unlock balance|possible irq lock inversion|held lock freed|^leaked reference\.|^reference already released|unregister_netdevice: waiting for'
 
 # First kernel report line in dmesg (empty if none).
 dmesg_report() {
