@@ -4,6 +4,7 @@
 #   make            build e1kx.ko
 #   make lint       checkpatch --strict, sparse, W=1 build
 #   make check      install deps, build, run the kselftests in QEMU guests
+#                   (KERNEL=debug: on the KASAN/lockdep/kmemleak kernel)
 #   make demo       boot a guest with an 82574L driven by e1kx
 #   make clean      remove every build product
 
@@ -55,8 +56,15 @@ lint: deps
 	$(MAKE) sparse
 	$(MAKE) w1
 
+# KERNEL=debug: the cached KASAN/lockdep/kmemleak guest kernel, see
+# Documentation/reliability.md; KERNEL=BZIMAGE: any other kernel.
+ifeq ($(KERNEL),debug)
+check: deps
+	scripts/debug-kernel/check.sh $(if $(TESTS),--tests $(TESTS))
+else
 check: deps modules
 	python3 scripts/check.py $(if $(TESTS),--tests $(TESTS)) $(if $(KERNEL),--kernel $(KERNEL))
+endif
 
 demo: deps modules
 	scripts/demo.sh
