@@ -149,7 +149,8 @@ def reg_label(off):
 
 STATS_FIRST, STATS_LAST = 0x4000, 0x4124   # statistics registers
 TRACE_RE = re.compile(rb"e1000e_core_(read|write) \S+ \S+ register "
-                      rb"0x([0-9a-f]+)")
+                      rb"0x([0-9a-f]+), \d+ byte\(s\), value: 0x([0-9a-f]+)")
+ICR = 0xC0
 
 
 def count_trace(path, span):
@@ -159,9 +160,13 @@ def count_trace(path, span):
     with open(path, "rb") as f:
         f.seek(start)
         data = f.read(max(0, end - start))
+    icr = collections.Counter()
     for m in TRACE_RE.finditer(data):
-        c[(m.group(1).decode(), int(m.group(2), 16))] += 1
-    return c
+        kind, off = m.group(1).decode(), int(m.group(2), 16)
+        c[(kind, off)] += 1
+        if off == ICR and kind == "read":
+            icr[m.group(3).decode()] += 1
+    return c, icr
 
 
 # --------------------------------------------------------------------------
@@ -293,7 +298,7 @@ def run_attempt(driver, rnd, attempt, prof, workdir, keep_traces, ko,
         span = w.get("trace_span")
         if not span:
             continue
-        c = count_trace(trace, span)
+        c, icr = count_trace(trace, span)
         tr = w["traced"]
         pk = sum(tr[k] for k in w["pkts_key"].split("+"))
         reads = sum(v for (k, _), v in c.items() if k == "read")
@@ -310,7 +315,9 @@ def run_attempt(driver, rnd, attempt, prof, workdir, keep_traces, ko,
                      "hot_reads_per_pkt": hot_reads / pk if pk else None,
                      "writes_per_pkt": writes / pk if pk else None,
                      "irq_per_pkt": tr["irqs"] / pk if pk else None,
-                     "by_register": per}
+                     "by_register": per,
+                     # which causes the ICR reads returned (0x... -> count)
+                     "icr_read_values": dict(icr.most_common(8))}
     if not keep_traces:
         os.unlink(trace)
     return sample
