@@ -273,6 +273,8 @@ int e1kx_hw_reset(struct e1kx_priv *priv);
 void e1kx_hw_init(struct e1kx_priv *priv);
 void e1kx_hw_quiesce(struct e1kx_priv *priv);
 void e1kx_hw_release(struct e1kx_priv *priv);
+void e1kx_hw_ring_setup(struct e1kx_priv *priv, u32 bal, dma_addr_t dma,
+			u32 bytes);
 void e1kx_hw_set_fc_watermarks(struct e1kx_priv *priv, bool enable);
 void e1kx_rctl_update(struct e1kx_priv *priv, u32 clear, u32 set);
 void e1kx_hw_set_rar(struct e1kx_priv *priv, unsigned int idx, const u8 *addr);

@@ -176,6 +176,11 @@
 
 /* Descriptor rings, two of each; queue 1 is 0x100 above queue 0 */
 #define E1KX_QUEUE_STRIDE	0x100
+#define E1KX_RING_BAL		0x00	/* offsets within a ring's block */
+#define E1KX_RING_BAH		0x04
+#define E1KX_RING_LEN		0x08
+#define E1KX_RING_HEAD		0x10
+#define E1KX_RING_TAIL		0x18
 #define E1KX_RDBAL(q)		(0x02800 + E1KX_QUEUE_STRIDE * (q))
 #define E1KX_RDBAH(q)		(0x02804 + E1KX_QUEUE_STRIDE * (q))
 #define E1KX_RDLEN(q)		(0x02808 + E1KX_QUEUE_STRIDE * (q))

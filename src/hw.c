@@ -163,21 +163,27 @@ static void e1kx_hw_init_flow_control(struct e1kx_priv *priv)
 	e1kx_wr32(priv, E1KX_FCRTH, 0);
 }
 
+/*
+ * RX and TX ring registers share one layout from RDBAL/TDBAL: base low,
+ * base high, length in bytes, head, tail. Head and tail start at 0.
+ */
+void e1kx_hw_ring_setup(struct e1kx_priv *priv, u32 bal, dma_addr_t dma,
+			u32 bytes)
+{
+	e1kx_wr32(priv, bal + E1KX_RING_BAL, lower_32_bits(dma));
+	e1kx_wr32(priv, bal + E1KX_RING_BAH, upper_32_bits(dma));
+	e1kx_wr32(priv, bal + E1KX_RING_LEN, bytes);
+	e1kx_wr32(priv, bal + E1KX_RING_HEAD, 0);
+	e1kx_wr32(priv, bal + E1KX_RING_TAIL, 0);
+}
+
 static void e1kx_hw_init_rings(struct e1kx_priv *priv)
 {
 	unsigned int q;
 
 	for (q = 0; q < E1KX_NUM_QUEUES; q++) {
-		e1kx_wr32(priv, E1KX_RDBAL(q), 0);
-		e1kx_wr32(priv, E1KX_RDBAH(q), 0);
-		e1kx_wr32(priv, E1KX_RDLEN(q), 0);
-		e1kx_wr32(priv, E1KX_RDH(q), 0);
-		e1kx_wr32(priv, E1KX_RDT(q), 0);
-		e1kx_wr32(priv, E1KX_TDBAL(q), 0);
-		e1kx_wr32(priv, E1KX_TDBAH(q), 0);
-		e1kx_wr32(priv, E1KX_TDLEN(q), 0);
-		e1kx_wr32(priv, E1KX_TDH(q), 0);
-		e1kx_wr32(priv, E1KX_TDT(q), 0);
+		e1kx_hw_ring_setup(priv, E1KX_RDBAL(q), 0, 0);
+		e1kx_hw_ring_setup(priv, E1KX_TDBAL(q), 0, 0);
 	}
 	e1kx_wr32(priv, E1KX_RDTR, 0);
 	e1kx_wr32(priv, E1KX_RADV, 0);

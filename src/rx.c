@@ -309,11 +309,8 @@ void e1kx_rx_ring_configure(struct e1kx_priv *priv, struct e1kx_rx_ring *ring)
 	ring->next_to_use = 0;
 	ring->next_to_clean = 0;
 	memset(ring->desc, 0, ring->count * sizeof(*ring->desc));
-	e1kx_wr32(priv, E1KX_RDBAL(q), lower_32_bits(ring->dma));
-	e1kx_wr32(priv, E1KX_RDBAH(q), upper_32_bits(ring->dma));
-	e1kx_wr32(priv, E1KX_RDLEN(q), ring->count * sizeof(*ring->desc));
-	e1kx_wr32(priv, E1KX_RDH(q), 0);
-	e1kx_wr32(priv, E1KX_RDT(q), 0);
+	e1kx_hw_ring_setup(priv, E1KX_RDBAL(q), ring->dma,
+			   ring->count * sizeof(*ring->desc));
 	e1kx_wr32(priv, E1KX_RXDCTL(q), E1KX_RXDCTL_GRAN |
 		  FIELD_PREP(E1KX_RXDCTL_WTHRESH, 1));
 	e1kx_rx_refill(ring);

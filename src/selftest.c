@@ -259,17 +259,11 @@ static void e1kx_lb_setup(struct e1kx_priv *priv, struct e1kx_lb *lb)
 						  i * E1KX_RX_BUF_LEN);
 	e1kx_wr32(priv, E1KX_RXCSUM, E1KX_RXCSUM_PCSD);
 	e1kx_wr32(priv, E1KX_RFCTL, E1KX_RFCTL_EXSTEN | E1KX_RFCTL_ACK_DIS);
-	e1kx_wr32(priv, E1KX_RDBAL(0), lower_32_bits(lb->dma + E1KX_LB_RX_OFF));
-	e1kx_wr32(priv, E1KX_RDBAH(0), upper_32_bits(lb->dma + E1KX_LB_RX_OFF));
-	e1kx_wr32(priv, E1KX_RDLEN(0), E1KX_LB_DESC * sizeof(*lb->rx));
-	e1kx_wr32(priv, E1KX_RDH(0), 0);
+	e1kx_hw_ring_setup(priv, E1KX_RDBAL(0), lb->dma + E1KX_LB_RX_OFF,
+			   E1KX_LB_DESC * sizeof(*lb->rx));
 	e1kx_wr32(priv, E1KX_RDT(0), E1KX_LB_DESC - 1);
-
-	e1kx_wr32(priv, E1KX_TDBAL(0), lower_32_bits(lb->dma + E1KX_LB_TX_OFF));
-	e1kx_wr32(priv, E1KX_TDBAH(0), upper_32_bits(lb->dma + E1KX_LB_TX_OFF));
-	e1kx_wr32(priv, E1KX_TDLEN(0), E1KX_LB_DESC * sizeof(*lb->tx));
-	e1kx_wr32(priv, E1KX_TDH(0), 0);
-	e1kx_wr32(priv, E1KX_TDT(0), 0);
+	e1kx_hw_ring_setup(priv, E1KX_TDBAL(0), lb->dma + E1KX_LB_TX_OFF,
+			   E1KX_LB_DESC * sizeof(*lb->tx));
 	e1kx_wr32(priv, E1KX_TARC(0),
 		  e1kx_rd32(priv, E1KX_TARC(0)) | E1KX_TARC_ENABLE);
 	e1kx_wr32(priv, E1KX_TCTL,

@@ -450,11 +450,8 @@ void e1kx_tx_ring_configure(struct e1kx_priv *priv, struct e1kx_tx_ring *ring)
 	ring->next_to_use = 0;
 	ring->next_to_clean = 0;
 	ring->ctx_valid = false;
-	e1kx_wr32(priv, E1KX_TDBAL(q), lower_32_bits(ring->dma));
-	e1kx_wr32(priv, E1KX_TDBAH(q), upper_32_bits(ring->dma));
-	e1kx_wr32(priv, E1KX_TDLEN(q), ring->count * sizeof(*ring->desc));
-	e1kx_wr32(priv, E1KX_TDH(q), 0);
-	e1kx_wr32(priv, E1KX_TDT(q), 0);
+	e1kx_hw_ring_setup(priv, E1KX_TDBAL(q), ring->dma,
+			   ring->count * sizeof(*ring->desc));
 	/* Write back each RS descriptor at once: completion latency */
 	e1kx_wr32(priv, E1KX_TXDCTL(q), E1KX_TXDCTL_GRAN |
 		  E1KX_TXDCTL_COUNT_DESC | FIELD_PREP(E1KX_TXDCTL_WTHRESH, 1));
