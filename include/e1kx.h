@@ -60,10 +60,10 @@ enum e1kx_irq_mode {
 				 NSEC_PER_USEC)
 /*
  * The "other" vector also fires on RX overrun, which comes in storms
- * while the host is behind: hold it to 250 irq/s (link changes are
- * still seen within 4 ms).
+ * while the host is behind: hold it to 100 irq/s (link changes are
+ * still seen within 10 ms).
  */
-#define E1KX_ITR_OTHER		(NSEC_PER_SEC / 250 / E1KX_ITR_UNIT_NS)
+#define E1KX_ITR_OTHER		(NSEC_PER_SEC / 100 / E1KX_ITR_UNIT_NS)
 
 /* Faults injected through debugfs fault_inject */
 #define E1KX_FAULT_REG_STUCK	BIT(0)	/* self-test: a register bit sticks */
