@@ -16,7 +16,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_net.sh"
 
 CYCLES=${E1KX_JUMBO_CYCLES:-6}
-ktap_plan 9
+ktap_plan 10
 unload_e1kx
 net_tap_setup 0 || ktap_bail "cannot set up NIC 0 (driver $E1KX_DRIVER)"
 peer_tmp_init || ktap_bail "no host temp dir"
@@ -82,6 +82,13 @@ if wait_ping "$P4" 30 && ping -c 3 -s 1472 -M do -i 0.3 -W 3 "$P4" >/dev/null &&
 	ktap_ok "back at MTU 1500: 1500-byte pings work, 1501 refused locally"
 else
 	ktap_fail "back at MTU 1500: 1500-byte pings work"
+fi
+
+to=$(tx_timeouts "$NET_IF")
+if [ -z "$to" ]; then
+	ktap_ok "no TX watchdog timeout on $NET_IF"
+else
+	ktap_fail "no TX watchdog timeout on $NET_IF" "$(echo "$to" | head -n1)"
 fi
 
 unload_e1kx

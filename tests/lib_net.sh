@@ -20,6 +20,9 @@
 #                                  output to $PEER_TMP/NAME
 #           peer_wait_file NAME SECS  wait until the background job's output
 #                                  file is non-empty; print it
+# Reports:  tx_timeouts IF          dmesg lines of TX watchdog timeouts on IF
+#                                  (not "WARNING:" on every kernel, so the
+#                                  harness's report scan can miss them)
 # Tools:    NETTOOL (tests/tools/nettool.py, same path on guest and host)
 
 NETTOOL="$E1KX_TESTS_DIR/tools/nettool.py"
@@ -209,4 +212,8 @@ xfer_from_peer() {
 	rm -f "$out"
 	echo "# peer->guest [$addr]:$port sent: ${s:-none} recv: ${r:-none}"
 	[ -n "$s" ] && [ "$s" = "$r" ] && [ "${s%% *}" = "$n" ]
+}
+
+tx_timeouts() {
+	dmesg 2>/dev/null | grep -E "$1.*(NETDEV WATCHDOG|transmit queue [0-9]+ timed out)" || true
 }
