@@ -241,8 +241,9 @@ def run_one(driver, rnd, prof, workdir, keep_traces, ko, only=None):
             sample["wall_s"] += s["wall_s"]
             sample["reboots"] = attempt
         done = set(s["workloads"])
-        if s.get("complete"):
-            break
+        if s.get("complete") or s["guest_rc"] not in (e1kxvm.RC_TIMEOUT,
+                                                      e1kxvm.RC_NO_RESULT):
+            break       # finished, or guest.py itself failed: no reboot
         # The first workload without a result is the one that was running.
         left = [n for n in left if n not in done][1:]
         if not left:
@@ -528,7 +529,12 @@ def main():
     # Not under build/: `make clean` (run by other work in this tree)
     # removes build/, and kbuild's M= clean removes every *.ko below the
     # tree -- hence also the module copy's odd name.
-    workdir = os.path.join(args.out, "work")
+    workdir = os.path.join(os.path.abspath(args.out), "work")
+    # The guest sees the host root read-only with tmpfs over these: the
+    # work directory (module copy, job files) must be outside them.
+    if re.match(r"/(tmp|run|var/tmp|var/log|var/lib|root|mnt|home|media)"
+                r"(/|$)", os.path.realpath(workdir)):
+        ap.error(f"--out {args.out}: hidden from the guest (tmpfs there)")
     os.makedirs(workdir, exist_ok=True)
     os.makedirs(args.out, exist_ok=True)
     # Every e1kx boot loads this copy: the working tree's e1kx.ko may be

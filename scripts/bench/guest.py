@@ -351,10 +351,11 @@ def find_netdev(mac, secs=10):
 
 
 def load_driver(drv, ko):
-    if drv == "e1kx":
-        sh(["insmod", ko])
-    else:
-        sh(["modprobe", drv])
+    cmd = ["insmod", ko] if drv == "e1kx" else ["modprobe", drv]
+    r = sh(cmd, check=False)
+    if r.returncode != 0:
+        raise SystemExit(f"guest.py: {' '.join(cmd)} failed: "
+                         f"{(r.stderr or r.stdout).strip()}")
 
 
 def wait(cond, secs, step=0.2):
