@@ -2,10 +2,11 @@
 /*
  * e1kx: receive rings.
  *
- * Every descriptor gets one page from the ring's page_pool, with
- * E1KX_RX_HEADROOM in front for XDP and room for skb_shared_info behind the
- * E1KX_RX_BUF_LEN bytes the device may write. Frames longer than one buffer
- * (jumbo) continue in the next descriptors and become skb fragments.
+ * Every descriptor gets a fragment of an order-1 page from the ring's
+ * page_pool, with E1KX_RX_HEADROOM in front for XDP and room for
+ * skb_shared_info behind the E1KX_RX_BUF_LEN bytes the device may write.
+ * Frames longer than one buffer (jumbo) continue in the next descriptors
+ * and become skb fragments.
  * Every length the device reports is checked before it is used.
  */
 #include <linux/dma-mapping.h>
@@ -42,17 +43,18 @@ bool e1kx_rx_refill(struct e1kx_rx_ring *ring)
 	if (!n)
 		return true;
 	while (n--) {
-		struct page *page = page_pool_dev_alloc_pages(ring->pool);
+		struct e1kx_rx_buf *buf = &ring->bufs[i];
 
-		if (unlikely(!page)) {
+		buf->page = page_pool_dev_alloc_frag(ring->pool, &buf->offset,
+						     E1KX_RX_TRUESIZE);
+		if (unlikely(!buf->page)) {
 			e1kx_rx_count(ring, &ring->stats.alloc_fail);
 			ok = false;
 			break;
 		}
-		ring->pages[i] = page;
 		ring->desc[i].read.addr =
-			cpu_to_le64(page_pool_get_dma_addr(page) +
-				    E1KX_RX_HEADROOM);
+			cpu_to_le64(page_pool_get_dma_addr(buf->page) +
+				    buf->offset + E1KX_RX_HEADROOM);
 		ring->desc[i].read.zero = 0;
 		i = e1kx_rx_next(ring, i);
 	}
@@ -81,22 +83,24 @@ static void e1kx_rx_frame_bad(struct e1kx_rx_ring *ring, u64 *counter)
 /* Attach the buffer of descriptor i to the frame in progress */
 static void e1kx_rx_buffer(struct e1kx_rx_ring *ring, u16 i, unsigned int len)
 {
-	struct page *page = ring->pages[i];
+	struct page *page = ring->bufs[i].page;
+	u32 offset = ring->bufs[i].offset;
 	struct sk_buff *skb = ring->skb;
 
-	ring->pages[i] = NULL;
+	ring->bufs[i].page = NULL;
 	if (unlikely(!len || len > E1KX_RX_BUF_LEN))
 		e1kx_rx_frame_bad(ring, &ring->stats.length_errors);
 	if (unlikely(ring->frame_bad))
 		goto recycle;
 
 	dma_sync_single_range_for_cpu(ring->dev, page_pool_get_dma_addr(page),
-				      E1KX_RX_HEADROOM, len, DMA_FROM_DEVICE);
+				      offset + E1KX_RX_HEADROOM, len,
+				      DMA_FROM_DEVICE);
 	if (!skb) {
-		void *va = page_address(page);
+		void *va = page_address(page) + offset;
 
 		net_prefetch(va + E1KX_RX_HEADROOM);
-		skb = napi_build_skb(va, PAGE_SIZE);
+		skb = napi_build_skb(va, E1KX_RX_TRUESIZE);
 		if (unlikely(!skb)) {
 			e1kx_rx_frame_bad(ring, &ring->stats.drops);
 			goto recycle;
@@ -111,8 +115,8 @@ static void e1kx_rx_buffer(struct e1kx_rx_ring *ring, u16 i, unsigned int len)
 		e1kx_rx_frame_bad(ring, &ring->stats.length_errors);
 		goto recycle;
 	}
-	skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page, E1KX_RX_HEADROOM,
-			len, PAGE_SIZE);
+	skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page,
+			offset + E1KX_RX_HEADROOM, len, E1KX_RX_TRUESIZE);
 	return;
 
 recycle:
@@ -178,7 +182,11 @@ int e1kx_rx_poll(struct e1kx_rx_ring *ring, int budget)
 	u16 ntc = ring->next_to_clean;
 	int done = 0;
 
-	while (done < budget) {
+	/*
+	 * Slots from next_to_use on are not posted and still hold the DD of
+	 * their previous write-back: never read past the posted ones.
+	 */
+	while (done < budget && ntc != ring->next_to_use) {
 		const union e1kx_rx_desc *d = &ring->desc[ntc];
 		u32 staterr = le32_to_cpu(READ_ONCE(d->wb.status_err));
 		struct sk_buff *skb;
@@ -220,21 +228,24 @@ int e1kx_rx_poll(struct e1kx_rx_ring *ring, int budget)
 int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 		       unsigned int qid, unsigned int count)
 {
+	/* The pool syncs whole pages for the device when they come back */
 	struct page_pool_params pp = {
-		.flags		= PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
-		.order		= 0,
+		.flags		= PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV |
+				  PP_FLAG_PAGE_FRAG,
+		.order		= E1KX_RX_PAGE_ORDER,
 		.pool_size	= count,
 		.nid		= dev_to_node(&priv->pdev->dev),
 		.dev		= &priv->pdev->dev,
 		.dma_dir	= DMA_FROM_DEVICE,
-		.offset		= E1KX_RX_HEADROOM,
-		.max_len	= E1KX_RX_BUF_LEN,
+		.offset		= 0,
+		.max_len	= PAGE_SIZE << E1KX_RX_PAGE_ORDER,
 	};
 	struct device *dev = &priv->pdev->dev;
 	int err = -ENOMEM;
 
-	ring->pages = kvcalloc(count, sizeof(*ring->pages), GFP_KERNEL);
-	if (!ring->pages)
+	BUILD_BUG_ON(PAGE_SIZE << E1KX_RX_PAGE_ORDER < E1KX_RX_TRUESIZE);
+	ring->bufs = kvcalloc(count, sizeof(*ring->bufs), GFP_KERNEL);
+	if (!ring->bufs)
 		return -ENOMEM;
 	ring->desc = dma_alloc_coherent(dev, count * sizeof(*ring->desc),
 					&ring->dma, GFP_KERNEL);
@@ -261,8 +272,8 @@ err_desc:
 			  ring->dma);
 	ring->desc = NULL;
 err_pages:
-	kvfree(ring->pages);
-	ring->pages = NULL;
+	kvfree(ring->bufs);
+	ring->bufs = NULL;
 	return err;
 }
 
@@ -279,10 +290,10 @@ void e1kx_rx_ring_release_bufs(struct e1kx_rx_ring *ring)
 	}
 	ring->frame_bad = false;
 	for (i = 0; i < ring->count; i++) {
-		if (!ring->pages[i])
+		if (!ring->bufs[i].page)
 			continue;
-		page_pool_put_full_page(ring->pool, ring->pages[i], false);
-		ring->pages[i] = NULL;
+		page_pool_put_full_page(ring->pool, ring->bufs[i].page, false);
+		ring->bufs[i].page = NULL;
 	}
 }
 
@@ -295,10 +306,10 @@ void e1kx_rx_ring_free(struct e1kx_rx_ring *ring)
 	page_pool_destroy(ring->pool);
 	dma_free_coherent(ring->dev, ring->count * sizeof(*ring->desc),
 			  ring->desc, ring->dma);
-	kvfree(ring->pages);
+	kvfree(ring->bufs);
 	ring->pool = NULL;
 	ring->desc = NULL;
-	ring->pages = NULL;
+	ring->bufs = NULL;
 }
 
 /* Program one ring and post its buffers (RX itself is still disabled) */

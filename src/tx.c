@@ -243,12 +243,17 @@ err_unmap:
 	return -ENOMEM;
 }
 
-static void e1kx_tx_drop(struct e1kx_tx_ring *ring, struct sk_buff *skb)
+/*
+ * Count a dropped packet. Earlier packets of an xmit_more batch may still
+ * wait for their doorbell: ring it when this was the batch's last packet.
+ */
+static void e1kx_tx_dropped(struct e1kx_tx_ring *ring)
 {
-	dev_kfree_skb_any(skb);
 	u64_stats_update_begin(&ring->stats.syncp);
 	ring->stats.drops++;
 	u64_stats_update_end(&ring->stats.syncp);
+	if (!netdev_xmit_more())
+		writel(ring->next_to_use, ring->tail);
 }
 
 /* Stop the queue when a worst-case packet would not fit any more */
@@ -322,13 +327,9 @@ netdev_tx_t e1kx_xmit(struct sk_buff *skb, struct net_device *netdev)
 	return NETDEV_TX_OK;
 
 drop:
-	e1kx_tx_drop(ring, skb);
-	return NETDEV_TX_OK;
-dropped:
-	/* skb_put_padto() already freed the skb */
-	u64_stats_update_begin(&ring->stats.syncp);
-	ring->stats.drops++;
-	u64_stats_update_end(&ring->stats.syncp);
+	dev_kfree_skb_any(skb);
+dropped:	/* skb_put_padto() frees the skb itself */
+	e1kx_tx_dropped(ring);
 	return NETDEV_TX_OK;
 }
 
