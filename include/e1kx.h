@@ -88,9 +88,16 @@ enum e1kx_state_bits {
 #define E1KX_TX_WAKE_THRESH	(E1KX_TX_DESC_NEEDED + 16)
 #define E1KX_TSO_MAX_SIZE	SZ_64K
 
-/* RX: one page per buffer, headroom for XDP, 2 KiB given to the device */
+/*
+ * RX: buffers are fragments of order-1 pool pages (three per 8 KiB): XDP
+ * headroom, 2 KiB the device may write, room for skb_shared_info.
+ */
 #define E1KX_RX_HEADROOM	XDP_PACKET_HEADROOM
 #define E1KX_RX_BUF_LEN		2048
+#define E1KX_RX_PAGE_ORDER	1
+#define E1KX_RX_TRUESIZE	(SKB_DATA_ALIGN(E1KX_RX_HEADROOM + \
+					       E1KX_RX_BUF_LEN) + \
+				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
 #define E1KX_MAX_MTU		9216
 #define E1KX_RX_REFILL_BATCH	16
 
@@ -140,9 +147,14 @@ struct e1kx_tx_ring {
 	struct e1kx_ring_stats stats;
 };
 
+struct e1kx_rx_buf {
+	struct page *page;
+	u32 offset;		/* of this buffer within the pool page */
+};
+
 struct e1kx_rx_ring {
 	union e1kx_rx_desc *desc;
-	struct page **pages;
+	struct e1kx_rx_buf *bufs;
 	struct page_pool *pool;
 	struct device *dev;
 	struct net_device *netdev;

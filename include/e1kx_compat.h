@@ -27,6 +27,11 @@
 #include <net/page_pool.h>
 #endif
 
+/* 6.6 made fragment support unconditional and dropped the flag */
+#ifndef PP_FLAG_PAGE_FRAG
+#define PP_FLAG_PAGE_FRAG	0
+#endif
+
 /* 6.8 renamed PCI_IRQ_LEGACY to PCI_IRQ_INTX */
 #ifndef PCI_IRQ_INTX
 #define PCI_IRQ_INTX PCI_IRQ_LEGACY
