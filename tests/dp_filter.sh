@@ -53,9 +53,9 @@ rx_delta() {
 # An unjoined group whose MAC cannot hash-collide in the 4096-bit multicast
 # table with any address the interface has joined (all-hosts, solicited-node,
 # ...): otherwise the imperfect filter would legitimately accept it.
-mgrp=$(python3 "$NETTOOL" pick-group --x 1 01:00:5e:01:01:01 \
-	$(ip maddr show dev "$NET_IF" | awk '$1 == "link" {print $2}'))
-echo "# unjoined group: $mgrp; joined: $(ip maddr show dev "$NET_IF" | awk '$1 == "link" {print $2}' | tr '\n' ' ')"
+mapfile -t joined < <(ip maddr show dev "$NET_IF" | awk '$1 == "link" {print $2}')
+mgrp=$(python3 "$NETTOOL" pick-group --x 1 01:00:5e:01:01:01 "${joined[@]}")
+echo "# unjoined group: $mgrp; joined: ${joined[*]}"
 mc_send="python3 $NETTOOL udp-send $mgrp 5401 $CNT --mcast-if $P4 --gap 0.002"
 uc_send="python3 $NETTOOL raw-send $PEER_IF --dst-mac 52:54:00:e1:00:99 --src-mac $pmac --src-ip $P4 --dst-ip $G4 --dport 5402 --count $CNT"
 

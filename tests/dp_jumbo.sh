@@ -32,7 +32,7 @@ fi
 wait_carrier "$NET_IF" 15
 
 big_pings() { # DESC-suffix: 4 checks
-	if wait_ping "$P4" 30 && ping -M do -s 8972 -c 3 -i 0.3 -W 3 "$P4" >/dev/null; then
+	if wait_ping "$P4" 30 && ping -Mdo -s 8972 -c 3 -i 0.3 -W 3 "$P4" >/dev/null; then
 		ktap_ok "guest -> peer ping -M do -s 8972$1"
 	else
 		ktap_fail "guest -> peer ping -M do -s 8972$1"
@@ -42,8 +42,8 @@ big_pings() { # DESC-suffix: 4 checks
 	else
 		ktap_fail "peer -> guest ping -M do -s 8972$1"
 	fi
-	if wait_ping "$P6" 30 && ping -M do -s 8952 -c 3 -i 0.3 -W 3 "$P6" >/dev/null &&
-		peer "ping -M do -s 8952 -c 3 -i 0.3 -W 3 $G6" >/dev/null; then
+	if wait_ping "$P6" 30 && ping -Mdo -s 8952 -c 3 -i 0.3 -W 3 "$P6" >/dev/null &&
+		peer "ping -Mdo -s 8952 -c 3 -i 0.3 -W 3 $G6" >/dev/null; then
 		ktap_ok "IPv6 ping -s 8952 (9000-byte packets) both ways$1"
 	else
 		ktap_fail "IPv6 ping -s 8952 (9000-byte packets) both ways$1"
@@ -77,8 +77,8 @@ big_pings " after MTU cycling"
 ip link set "$NET_IF" mtu 1500
 peer "ip link set $PEER_IF mtu 1500"
 wait_carrier "$NET_IF" 15
-if wait_ping "$P4" 30 && ping -c 3 -s 1472 -M do -i 0.3 -W 3 "$P4" >/dev/null &&
-	! ping -c 1 -s 1473 -M do -W 2 "$P4" >/dev/null 2>&1; then
+if wait_ping "$P4" 30 && ping -c 3 -s 1472 -Mdo -i 0.3 -W 3 "$P4" >/dev/null &&
+	! ping -c 1 -s 1473 -Mdo -W 2 "$P4" >/dev/null 2>&1; then
 	ktap_ok "back at MTU 1500: 1500-byte pings work, 1501 refused locally"
 else
 	ktap_fail "back at MTU 1500: 1500-byte pings work"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash disable=SC2034
 #
 # Datapath helpers for the e1kx dp_*.sh kselftests (sourced after lib.sh).
 #
