@@ -134,6 +134,7 @@ struct e1kx_tx_buf {
 struct e1kx_tx_ring {
 	struct e1kx_tx_desc *desc;
 	struct e1kx_tx_buf *buf;
+	struct e1kx_priv *priv;
 	struct device *dev;
 	struct net_device *netdev;
 	void __iomem *tail;

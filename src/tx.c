@@ -126,27 +126,28 @@ static void e1kx_tx_csum_ctx(struct sk_buff *skb, struct e1kx_tx_ctx *ctx,
 	*popts = E1KX_TXD_POPTS_TXSM;
 }
 
-static void e1kx_tx_put_ctx(struct e1kx_tx_ring *ring,
-			    const struct e1kx_tx_ctx *ctx)
+/* Write a context descriptor at slot i; returns the next slot */
+static u16 e1kx_tx_put_ctx(struct e1kx_tx_ring *ring, u16 i,
+			   const struct e1kx_tx_ctx *ctx)
 {
-	struct e1kx_tx_ctx_desc *d =
-		(struct e1kx_tx_ctx_desc *)&ring->desc[ring->next_to_use];
+	struct e1kx_tx_ctx_desc *d = (struct e1kx_tx_ctx_desc *)&ring->desc[i];
 
 	d->ip_setup = cpu_to_le32(ctx->ip_setup);
 	d->tu_setup = cpu_to_le32(ctx->tu_setup);
 	d->cmd_len = cpu_to_le32(ctx->cmd_len);
 	d->seg_setup = cpu_to_le32(ctx->seg_setup);
-	ring->buf[ring->next_to_use].len = 0;
-	ring->next_to_use = e1kx_tx_next(ring, ring->next_to_use);
+	ring->buf[i].len = 0;
+	return e1kx_tx_next(ring, i);
 }
 
 /*
- * Set up checksum/TSO offload. Writes a context descriptor unless the
- * queue's current context already matches. Returns the descriptor option
- * bits for the data descriptors, or a negative errno.
+ * Set up checksum/TSO offload. Writes a context descriptor at *i (and
+ * advances it) unless the queue's current context already matches. Sets
+ * the option bits for the data descriptors; returns a negative errno on
+ * failure. Nothing is visible to the cleaner until e1kx_xmit() publishes.
  */
 static int e1kx_tx_offload(struct e1kx_tx_ring *ring, struct sk_buff *skb,
-			   u32 *dcmd, u32 *popts)
+			   u16 *i, u32 *dcmd, u32 *popts)
 {
 	struct e1kx_tx_ctx ctx;
 	int err;
@@ -158,7 +159,7 @@ static int e1kx_tx_offload(struct e1kx_tx_ring *ring, struct sk_buff *skb,
 			return err;
 		*dcmd |= E1KX_TXD_CMD_TSE;
 		ring->ctx_valid = false;	/* payload length is per packet */
-		e1kx_tx_put_ctx(ring, &ctx);
+		*i = e1kx_tx_put_ctx(ring, *i, &ctx);
 		return 0;
 	}
 	if (skb->ip_summed != CHECKSUM_PARTIAL)
@@ -169,7 +170,7 @@ static int e1kx_tx_offload(struct e1kx_tx_ring *ring, struct sk_buff *skb,
 		return 0;
 	ring->ctx = ctx;
 	ring->ctx_valid = true;
-	e1kx_tx_put_ctx(ring, &ctx);
+	*i = e1kx_tx_put_ctx(ring, *i, &ctx);
 	return 0;
 }
 
@@ -204,13 +205,13 @@ static u16 e1kx_tx_put_buf(struct e1kx_tx_ring *ring, u16 i, dma_addr_t dma,
 	}
 }
 
-/* Map head and fragments; returns the index of the last descriptor */
+/* Map head and fragments from slot start; returns the last slot used */
 static int e1kx_tx_map(struct e1kx_tx_ring *ring, struct sk_buff *skb,
-		       u32 dcmd, u32 opts)
+		       u16 start, u32 dcmd, u32 opts)
 {
 	const struct skb_shared_info *sh = skb_shinfo(skb);
 	unsigned int len = skb_headlen(skb);
-	u16 i = ring->next_to_use, last = i;
+	u16 i = start, last = start;
 	struct e1kx_tx_buf *buf;
 	const skb_frag_t *frag;
 	dma_addr_t dma;
@@ -236,7 +237,7 @@ static int e1kx_tx_map(struct e1kx_tx_ring *ring, struct sk_buff *skb,
 	return last;
 
 err_unmap:
-	for (i = ring->next_to_use; i != last; i = e1kx_tx_next(ring, i))
+	for (i = start; i != last; i = e1kx_tx_next(ring, i))
 		e1kx_tx_unmap(ring, &ring->buf[i]);
 	if (f)
 		e1kx_tx_unmap(ring, &ring->buf[last]);
@@ -280,7 +281,7 @@ netdev_tx_t e1kx_xmit(struct sk_buff *skb, struct net_device *netdev)
 	struct e1kx_tx_ring *ring = &priv->tx_ring[skb_get_queue_mapping(skb)];
 	u32 dcmd = E1KX_TXD_CMD_DEXT | E1KX_TXD_CMD_IFCS |
 		   FIELD_PREP(E1KX_TXD_DTYP, E1KX_TXD_DTYP_DATA);
-	u16 first = ring->next_to_use;
+	u16 first = ring->next_to_use, i = first;
 	struct e1kx_tx_buf *fbuf;
 	u32 opts;
 	int last;
@@ -289,16 +290,15 @@ netdev_tx_t e1kx_xmit(struct sk_buff *skb, struct net_device *netdev)
 	if (skb_put_padto(skb, ETH_ZLEN))
 		goto dropped;
 
-	if (e1kx_tx_offload(ring, skb, &dcmd, &opts))
+	if (e1kx_tx_offload(ring, skb, &i, &dcmd, &opts))
 		goto drop;
 	if (skb_vlan_tag_present(skb)) {
 		dcmd |= E1KX_TXD_CMD_VLE;
 		opts |= FIELD_PREP(E1KX_TXD_VLAN, skb_vlan_tag_get(skb));
 	}
 
-	last = e1kx_tx_map(ring, skb, dcmd, opts);
+	last = e1kx_tx_map(ring, skb, i, dcmd, opts);
 	if (last < 0) {
-		ring->next_to_use = first;
 		ring->ctx_valid = false;
 		goto drop;
 	}
@@ -388,8 +388,9 @@ bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget)
 	if (unlikely(netif_tx_queue_stopped(txq))) {
 		/* Pairs with smp_mb() in e1kx_tx_maybe_stop() */
 		smp_mb();
+		/* Not while e1kx_down() is taking the datapath apart */
 		if (e1kx_tx_unused(ring) >= E1KX_TX_WAKE_THRESH &&
-		    netif_carrier_ok(ring->netdev))
+		    test_bit(E1KX_STATE_UP, &ring->priv->state))
 			netif_tx_wake_queue(txq);
 	}
 	return true;
@@ -425,6 +426,7 @@ int e1kx_tx_ring_alloc(struct e1kx_priv *priv, struct e1kx_tx_ring *ring,
 		ring->buf = NULL;
 		return -ENOMEM;
 	}
+	ring->priv = priv;
 	ring->dev = dev;
 	ring->netdev = priv->netdev;
 	ring->count = count;
