@@ -76,7 +76,9 @@ echo "# deltas: rx_queue_* $rq tx_queue_* $tq rx_packets_hw $rh tx_packets_hw $t
 echo "#         FramesReceivedOK $fr FramesTransmittedOK $ft rx 65..127 $r65 sysfs rx_packets $sr"
 ktap_check "rx_queue_*_packets grew by >= 60 ($rq)" test $rq -ge 60
 ktap_check "tx_queue_*_packets grew by >= 60 ($tq)" test $tq -ge 60
-ktap_check "rx_queue_* packets = sysfs rx_packets delta ($rq / $sr)" test $rq -eq $sr
+# (read a few ms apart: background ND/ARP may add a frame or two)
+ktap_check "rx_queue_* packets ~ sysfs rx_packets delta ($rq / $sr, within 3)" \
+	test $((rq - sr)) -le 3 -a $((sr - rq)) -le 3
 ktap_check "rx_packets_hw grew by >= 60 ($rh)" test $rh -ge 60
 ktap_check "tx_packets_hw grew by >= 60 ($th)" test $th -ge 60
 ktap_check "rx_bytes_hw grew by >= 60 * 98 ($rb)" test $rb -ge $((60 * 98))
