@@ -236,6 +236,7 @@ struct e1kx_priv {
 	bool fc_autoneg;
 	bool fc_rx;
 	bool fc_tx;
+	u8 fc_active;		/* FLOW_CTRL_* resolved at link-up */
 
 	/* Interrupt moderation (ethtool -C) */
 	u32 rx_usecs;
@@ -312,6 +313,7 @@ void e1kx_phy_power_down(struct e1kx_priv *priv);
 int e1kx_phy_restart_autoneg(struct e1kx_priv *priv);
 void e1kx_link_update(struct e1kx_priv *priv);
 void e1kx_flow_control_update(struct e1kx_priv *priv);
+void e1kx_flow_control_check(struct e1kx_priv *priv);
 
 /* irq.c: vector allocation, handlers, masking, NAPI */
 int e1kx_irq_alloc_vectors(struct e1kx_priv *priv);

@@ -214,8 +214,9 @@ void e1kx_hw_init(struct e1kx_priv *priv)
 	/* Link: speed and duplex resolved by the PHY, MAC follows */
 	ctrl = e1kx_rd32(priv, E1KX_CTRL);
 	ctrl &= ~(E1KX_CTRL_GIO_MASTER_DISABLE | E1KX_CTRL_FRCSPD |
-		  E1KX_CTRL_FRCDPX | E1KX_CTRL_RFCE | E1KX_CTRL_TFCE |
-		  E1KX_CTRL_VME | E1KX_CTRL_PHY_RST | E1KX_CTRL_RST);
+		  E1KX_CTRL_FRCDPX | E1KX_CTRL_SPEED | E1KX_CTRL_FD |
+		  E1KX_CTRL_RFCE | E1KX_CTRL_TFCE | E1KX_CTRL_VME |
+		  E1KX_CTRL_PHY_RST | E1KX_CTRL_RST);
 	ctrl |= E1KX_CTRL_SLU;
 	e1kx_wr32(priv, E1KX_CTRL, ctrl);
 

@@ -140,10 +140,21 @@ int e1kx_phy_apply_config(struct e1kx_priv *priv)
 	return err;
 }
 
-/* Enable PAUSE in the MAC as negotiated (or as forced) */
+/* Program CTRL.RFCE/TFCE and the XON/XOFF watermarks for priv->fc_active */
+static void e1kx_flow_control_program(struct e1kx_priv *priv, u32 ctrl)
+{
+	ctrl &= ~(E1KX_CTRL_RFCE | E1KX_CTRL_TFCE);
+	if (priv->fc_active & FLOW_CTRL_RX)
+		ctrl |= E1KX_CTRL_RFCE;
+	if (priv->fc_active & FLOW_CTRL_TX)
+		ctrl |= E1KX_CTRL_TFCE;
+	e1kx_hw_set_fc_watermarks(priv, priv->fc_active & FLOW_CTRL_TX);
+	e1kx_wr32(priv, E1KX_CTRL, ctrl);
+}
+
+/* Resolve PAUSE as negotiated (or as forced) and enable it in the MAC */
 void e1kx_flow_control_update(struct e1kx_priv *priv)
 {
-	u32 ctrl = e1kx_rd32(priv, E1KX_CTRL);
 	u16 lcl, rmt;
 	u8 fc = 0;
 
@@ -157,14 +168,23 @@ void e1kx_flow_control_update(struct e1kx_priv *priv)
 	}
 	if (priv->link_duplex != DUPLEX_FULL)
 		fc = 0;
+	priv->fc_active = fc;
+	e1kx_flow_control_program(priv, e1kx_rd32(priv, E1KX_CTRL));
+}
 
-	ctrl &= ~(E1KX_CTRL_RFCE | E1KX_CTRL_TFCE);
-	if (fc & FLOW_CTRL_RX)
-		ctrl |= E1KX_CTRL_RFCE;
-	if (fc & FLOW_CTRL_TX)
-		ctrl |= E1KX_CTRL_TFCE;
-	e1kx_hw_set_fc_watermarks(priv, fc & FLOW_CTRL_TX);
-	e1kx_wr32(priv, E1KX_CTRL, ctrl);
+/*
+ * The MAC must run exactly the resolved PAUSE setting. QEMU's model sets
+ * RFCE/TFCE by itself whenever its autonegotiation completes, without a
+ * link change the driver would see: the watchdog puts them back.
+ */
+void e1kx_flow_control_check(struct e1kx_priv *priv)
+{
+	u32 ctrl = e1kx_rd32(priv, E1KX_CTRL);
+	u32 want = ((priv->fc_active & FLOW_CTRL_RX) ? E1KX_CTRL_RFCE : 0) |
+		   ((priv->fc_active & FLOW_CTRL_TX) ? E1KX_CTRL_TFCE : 0);
+
+	if ((ctrl & (E1KX_CTRL_RFCE | E1KX_CTRL_TFCE)) != want)
+		e1kx_flow_control_program(priv, ctrl);
 }
 
 void e1kx_phy_power_down(struct e1kx_priv *priv)

@@ -381,6 +381,8 @@ void e1kx_selftest_run(struct e1kx_priv *priv, struct ethtool_test *test,
 	e1kx_hw_init(priv);
 	if (!priv->autoneg)
 		e1kx_phy_apply_config(priv);
+	if (netif_carrier_ok(netdev))
+		e1kx_flow_control_check(priv);
 	if (running) {
 		err = e1kx_up(priv);
 		if (err) {
