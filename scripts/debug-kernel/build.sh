@@ -85,7 +85,10 @@ log "building in $dir (log: $dir/build.log)"
 	exit 1
 }
 t1=$(date +%s)
-echo "cold build $((t1 - t0)) s on $(nproc) CPUs (nice 19, load $(cut -d' ' -f1-3 /proc/loadavg))" >"$dir/build-time"
+# CPU time of everything this script ran (the build's own cost, whatever
+# else the machine was doing): "times" prints the children's user/sys.
+cpu=$(times | tail -n1)
+echo "cold build $((t1 - t0)) s wall on $(nproc) CPUs (nice 19, load $(cut -d' ' -f1-3 /proc/loadavg)), CPU user/sys $cpu" >"$dir/build-time"
 grep '^config:' "$dir/build.log" >&2 || true
 touch "$dir/.done"
 log "$(cat "$dir/build-time")"
