@@ -237,6 +237,7 @@ struct e1kx_priv {
 	bool fc_rx;
 	bool fc_tx;
 	u8 fc_active;		/* FLOW_CTRL_* resolved at link-up */
+	bool fc_stale;		/* link renegotiating: resolve again */
 
 	/* Interrupt moderation (ethtool -C) */
 	u32 rx_usecs;

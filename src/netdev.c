@@ -223,22 +223,16 @@ static int e1kx_open(struct net_device *netdev)
 	int err;
 
 	netif_carrier_off(netdev);
+	/* Link first: the carrier then comes up with the negotiated result */
+	err = e1kx_phy_apply_config(priv);
+	if (err)
+		return err;
 	err = e1kx_alloc_rings(priv);
 	if (err)
 		return err;
 	err = e1kx_up(priv);
 	if (err)
-		goto err_free;
-
-	err = e1kx_phy_apply_config(priv);
-	if (err)
-		goto err_down;
-	return 0;
-
-err_down:
-	e1kx_down(priv);
-err_free:
-	e1kx_free_rings(priv);
+		e1kx_free_rings(priv);
 	return err;
 }
 

@@ -85,6 +85,8 @@ int e1kx_phy_probe(struct e1kx_priv *priv)
 
 int e1kx_phy_restart_autoneg(struct e1kx_priv *priv)
 {
+	/* PAUSE is resolved again once the new negotiation completes */
+	WRITE_ONCE(priv->fc_stale, true);
 	return e1kx_phy_write(priv, MII_BMCR, BMCR_ANENABLE | BMCR_ANRESTART);
 }
 
@@ -126,8 +128,10 @@ int e1kx_phy_apply_config(struct e1kx_priv *priv)
 {
 	int err;
 
-	if (!priv->autoneg)
+	if (!priv->autoneg) {
+		WRITE_ONCE(priv->fc_stale, true);
 		return e1kx_phy_forced(priv);
+	}
 
 	e1kx_wr32(priv, E1KX_CTRL, e1kx_rd32(priv, E1KX_CTRL) &
 		  ~(E1KX_CTRL_FRCSPD | E1KX_CTRL_FRCDPX));
@@ -218,8 +222,14 @@ void e1kx_link_update(struct e1kx_priv *priv)
 	u8 duplex = (status & E1KX_STATUS_FD) ? DUPLEX_FULL : DUPLEX_HALF;
 
 	if (up == netif_carrier_ok(netdev) &&
-	    (!up || (speed == priv->link_speed && duplex == priv->link_duplex)))
+	    (!up || (speed == priv->link_speed && duplex == priv->link_duplex))) {
+		/* Renegotiated without a visible flap (QEMU: no LSC on down) */
+		if (up && READ_ONCE(priv->fc_stale)) {
+			WRITE_ONCE(priv->fc_stale, false);
+			e1kx_flow_control_update(priv);
+		}
 		return;
+	}
 	WRITE_ONCE(priv->link_changes, priv->link_changes + 1);
 
 	if (!up) {
@@ -232,6 +242,7 @@ void e1kx_link_update(struct e1kx_priv *priv)
 
 	priv->link_speed = speed;
 	priv->link_duplex = duplex;
+	WRITE_ONCE(priv->fc_stale, false);
 	e1kx_flow_control_update(priv);
 	netif_carrier_on(netdev);
 	netif_info(priv, link, netdev, "link up, %u Mbps, %s duplex\n",
