@@ -14,6 +14,8 @@
 #   e1kx.modules=DIR    host DIR containing lib/modules/<ver>, bound over
 #                       /lib/modules in the guest (for --kernel/--modules)
 #   e1kx.cache=MODE     9p cache mode (default: loose)
+#   e1kx.repo=DIR       host directory the job runs in; bound back into the
+#                       guest if one of the tmpfs mounts below would hide it
 
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
@@ -37,10 +39,11 @@ die() {
 	poweroff -f
 }
 
-job= moddir= cache=loose
+job= moddir= cache=loose repo=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	e1kx.job=*) job=${arg#*=} ;;
+	e1kx.repo=*) repo=${arg#*=} ;;
 	e1kx.modules=*) moddir=${arg#*=} ;;
 	e1kx.cache=*) cache=${arg#*=} ;;
 	esac
@@ -60,6 +63,9 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro,cache="$cache" \
 cp "/newroot$job" /job.sh || die "cannot read job file $job"
 
 R=/newroot
+# A second view of the host root that the tmpfs mounts below do not cover
+mkdir -p /hostview
+mount --bind "$R" /hostview || die "cannot bind the host root"
 if [ -n "$moddir" ]; then
 	mount --bind "$R$moddir/lib/modules" "$R/lib/modules" ||
 		die "cannot bind $moddir/lib/modules"
@@ -81,6 +87,10 @@ for d in tmp run var/tmp var/log var/lib root mnt home media; do
 	mount -t tmpfs -o mode=0755 tmpfs "$R/$d" || die "tmpfs on /$d failed"
 done
 chmod 1777 "$R/tmp" "$R/var/tmp"
+if [ -n "$repo" ] && [ -d "/hostview$repo" ] && [ ! -d "$R$repo" ]; then
+	mkdir -p "$R$repo"
+	mount --bind "/hostview$repo" "$R$repo" || die "cannot bind $repo"
+fi
 mkdir -p "$R/run/lock" "$R/run/netns" "$R/run/e1kx"
 
 # The kernel's module autoloader runs in the initramfs root: chroot for it.

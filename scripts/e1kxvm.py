@@ -516,7 +516,10 @@ def run_vm(command, nics=1, wiring="none", append="", kernel=None,
     with open(job, "w") as f:
         f.write(_job_script(command, cwd, nics, wiring))
 
-    kargs = ["console=ttyS0", "panic=-1", f"e1kx.job={job}"]
+    # e1kx.repo: the working directory, made visible even when it lies
+    # under a directory the guest covers with tmpfs (e.g. a CI clone in /tmp).
+    kargs = ["console=ttyS0", "panic=-1", f"e1kx.job={job}",
+             f"e1kx.repo={cwd}"]
     if modules:
         kargs.append(f"e1kx.modules={modules}")
     kargs.append(append)
