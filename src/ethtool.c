@@ -105,6 +105,7 @@ static int e1kx_set_link_ksettings(struct net_device *netdev,
 	u8 duplex = cmd->base.duplex;
 	u32 speed = cmd->base.speed;
 	u16 mii, mii1000;
+	int err;
 
 	e1kx_fill_supported(supported);
 	linkmode_copy(adv, cmd->link_modes.advertising);
@@ -137,7 +138,12 @@ static int e1kx_set_link_ksettings(struct net_device *netdev,
 		priv->forced_speed = speed;
 		priv->forced_duplex = duplex;
 	}
-	return netif_running(netdev) ? e1kx_phy_apply_config(priv) : 0;
+	if (!netif_running(netdev))
+		return 0;
+	err = e1kx_phy_apply_config(priv);
+	/* A forced change raises no link interrupt: look at the link now */
+	mod_delayed_work(system_wq, &priv->watchdog, 0);
+	return err;
 }
 
 static int e1kx_nway_reset(struct net_device *netdev)
