@@ -84,12 +84,7 @@ else
 	ktap_fail "back at MTU 1500: 1500-byte pings work"
 fi
 
-to=$(tx_timeouts "$NET_IF")
-if [ -z "$to" ]; then
-	ktap_ok "no TX watchdog timeout on $NET_IF"
-else
-	ktap_fail "no TX watchdog timeout on $NET_IF" "$(echo "$to" | head -n1)"
-fi
+check_no_tx_timeout "$NET_IF"
 
 unload_e1kx
 ktap_finish

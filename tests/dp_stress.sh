@@ -90,12 +90,7 @@ ktap_check "TCP 4 MiB peer -> guest intact after stress" xfer_from_peer "$G4" 58
 # A flap takes carrier away for ~1.5 s; the stack never waits 5 s for a TX
 # queue with carrier on unless the driver failed to wake or complete it.
 dmesg 2>/dev/null | grep -E "$NET_IF: (link|reset|NETDEV)" | tail -n 20 | sed 's/^/# /'
-to=$(tx_timeouts "$NET_IF")
-if [ -z "$to" ]; then
-	ktap_ok "no TX watchdog timeout on $NET_IF"
-else
-	ktap_fail "no TX watchdog timeout on $NET_IF" "$(echo "$to" | head -n1)"
-fi
+check_no_tx_timeout "$NET_IF"
 
 unload_e1kx
 ktap_finish

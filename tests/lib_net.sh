@@ -218,3 +218,14 @@ xfer_from_peer() {
 tx_timeouts() {
 	dmesg 2>/dev/null | grep -E "$1.*(NETDEV WATCHDOG|transmit queue [0-9]+ timed out)" || true
 }
+
+# KTAP result: the TX watchdog never fired on IF during the test
+check_no_tx_timeout() {
+	local to
+	to=$(tx_timeouts "$1")
+	if [ -z "$to" ]; then
+		ktap_ok "no TX watchdog timeout on $1"
+	else
+		ktap_fail "no TX watchdog timeout on $1" "$(echo "$to" | head -n1)"
+	fi
+}
