@@ -281,7 +281,8 @@
 #define E1KX_RFCTL_ISCSI_DIS		BIT(0)
 #define E1KX_RFCTL_NFSW_DIS		BIT(6)
 #define E1KX_RFCTL_NFSR_DIS		BIT(7)
-#define E1KX_RFCTL_ACK_DIS		BIT(13)	/* no ACK-detect interrupts */
+#define E1KX_RFCTL_ACK_DIS		BIT(12)	/* no ACK-detect interrupts */
+#define E1KX_RFCTL_ACKD_DIS		BIT(13)	/* ACKs with data are not ACKs */
 #define E1KX_RFCTL_EXSTEN		BIT(15)	/* extended RX descriptors */
 #define E1KX_MTA(i)		(0x05200 + 4 * (i))
 #define E1KX_MTA_ENTRIES	128
