@@ -49,8 +49,16 @@ enum e1kx_irq_mode {
 #define E1KX_MAX_QUEUE_PAIRS	E1KX_NUM_QUEUES
 #define E1KX_MSIX_VECTORS	(E1KX_MAX_QUEUE_PAIRS + 1)
 
-/* Watchdog period: link check backup and (later) statistics */
+/* Watchdog period: link check backup, TX hang check, statistics */
 #define E1KX_WATCHDOG_PERIOD	(2 * HZ)
+
+/*
+ * The 32-bit clear-on-read packet counters wrap after 2^32 minimum-size
+ * frames: 48 minutes at 1.488 Mpps. Readers (ip -s, ethtool -S) fold them
+ * on demand; the watchdog folds them only this often, which keeps an idle
+ * or busy link from paying ~60 register reads every watchdog period.
+ */
+#define E1KX_HW_STATS_PERIOD	(60 * HZ)
 
 /* Default interrupt rate limit: 20000 irq/s, in 256 ns units */
 #define E1KX_USECS_DEFAULT	50
@@ -226,6 +234,7 @@ struct e1kx_priv {
 	/* Hardware counters, accumulated from clear-on-read registers */
 	spinlock_t hw_stats_lock;
 	u64 *hw_stats;
+	unsigned long hw_stats_stamp;	/* jiffies of the last fold */
 
 	/* Link configuration (ethtool -s/-A), applied at every open */
 	bool autoneg;
@@ -374,6 +383,7 @@ void e1kx_rss_program(struct e1kx_priv *priv);
 /* stats.c: software and hardware counters */
 int e1kx_stats_init(struct e1kx_priv *priv);
 void e1kx_stats_update_hw(struct e1kx_priv *priv);
+void e1kx_stats_periodic(struct e1kx_priv *priv);
 void e1kx_get_stats64(struct net_device *netdev,
 		      struct rtnl_link_stats64 *stats);
 int e1kx_stats_count(struct e1kx_priv *priv);

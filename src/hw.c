@@ -80,6 +80,9 @@ int e1kx_hw_reset(struct e1kx_priv *priv)
 	u32 val;
 	int err;
 
+	/* The reset clears the statistics registers: keep what they hold */
+	if (priv->hw_stats)
+		e1kx_stats_update_hw(priv);
 	e1kx_hw_quiesce(priv);
 	e1kx_hw_master_disable(priv);
 

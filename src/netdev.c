@@ -24,7 +24,7 @@ static void e1kx_watchdog(struct work_struct *work)
 		return;
 	if (netif_carrier_ok(priv->netdev))
 		e1kx_flow_control_check(priv);
-	e1kx_stats_update_hw(priv);
+	e1kx_stats_periodic(priv);
 	e1kx_napi_kick(priv);
 	queue_delayed_work(system_wq, &priv->watchdog, E1KX_WATCHDOG_PERIOD);
 }

@@ -120,6 +120,7 @@ int e1kx_stats_init(struct e1kx_priv *priv)
 	if (!priv->hw_stats)
 		return -ENOMEM;
 	spin_lock_init(&priv->hw_stats_lock);
+	priv->hw_stats_stamp = jiffies;
 	for (q = 0; q < E1KX_MAX_QUEUE_PAIRS; q++) {
 		u64_stats_init(&priv->tx_ring[q].stats.syncp);
 		u64_stats_init(&priv->rx_ring[q].stats.syncp);
@@ -145,7 +146,16 @@ void e1kx_stats_update_hw(struct e1kx_priv *priv)
 					      E1KX_STAT_HI_OFFSET) << 32;
 		priv->hw_stats[i] += val;
 	}
+	WRITE_ONCE(priv->hw_stats_stamp, jiffies);
 	spin_unlock_irqrestore(&priv->hw_stats_lock, flags);
+}
+
+/* Watchdog: fold the counters if no reader did so for a while */
+void e1kx_stats_periodic(struct e1kx_priv *priv)
+{
+	if (time_after_eq(jiffies, READ_ONCE(priv->hw_stats_stamp) +
+			  E1KX_HW_STATS_PERIOD))
+		e1kx_stats_update_hw(priv);
 }
 
 static void e1kx_ring_stats_read(const struct e1kx_ring_stats *s,
