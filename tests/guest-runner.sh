@@ -54,10 +54,12 @@ for t in "$@"; do
 	tmo=$(header "$t" timeout)
 	tmo=$((${tmo:-120} * scale))
 	dmesg -C
+	start=$SECONDS
 	set +e
 	timeout -k 5 "$tmo" "./$t" </dev/null 2>&1 | tee "$out" | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
 	set -e
+	echo "# $name: $((SECONDS - start)) s"
 	report=$(dmesg_report)
 	if [ -n "$report" ]; then
 		echo "not ok $n $name # kernel report in dmesg: $report"
