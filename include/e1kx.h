@@ -186,7 +186,8 @@ struct e1kx_q_vector {
 	struct e1kx_priv *priv;
 	struct e1kx_tx_ring *tx;
 	struct e1kx_rx_ring *rx;
-	u32 ims;		/* causes to unmask when polling is done */
+	u32 ims;		/* this vector's causes in IMS */
+	bool masked;		/* MSI-X: masked while NAPI stays busy */
 	unsigned int vector;
 	struct dim dim;		/* adaptive RX moderation */
 	u16 dim_events;

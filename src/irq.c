@@ -5,6 +5,12 @@
  * MSI-X: one vector per queue pair, then one "other" vector for link and
  * error causes. MSI and INTx: a single vector for everything. Handlers only
  * acknowledge and hand work on; nothing slow runs in hard IRQ context.
+ *
+ * MSI-X queue vectors are not masked per interrupt: EIAC clears a fired
+ * vector's causes in ICR and CTRL_EXT.IAME keeps them enabled in IMS, so an
+ * interrupt costs no register access at all and EITR alone bounds the rate.
+ * Only while NAPI keeps using its whole budget is the vector masked (one
+ * IMC write), and unmasked (one IMS write) when that busy spell ends.
  */
 #include "e1kx.h"
 
@@ -23,8 +29,8 @@ static void e1kx_irq_link_event(struct e1kx_priv *priv)
 }
 
 /*
- * MSI-X queue vector. EIAC has already cleared and masked this vector's
- * causes in the device, so there is no register to touch here.
+ * MSI-X queue vector. EIAC has already cleared this vector's causes in the
+ * device, so there is no register to touch here.
  */
 static irqreturn_t e1kx_msix_queue(int irq, void *data)
 {
@@ -34,16 +40,23 @@ static irqreturn_t e1kx_msix_queue(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-/* MSI-X "other" vector: link changes and error causes, not the hot path */
+/*
+ * MSI-X "other" vector: link changes and error causes, not the hot path.
+ * With IAME, reading ICR clears every cause, including queue causes whose
+ * interrupt EITR is still holding back: poll those queues from here.
+ */
 static irqreturn_t e1kx_msix_other(int irq, void *data)
 {
 	struct e1kx_priv *priv = data;
 	u32 icr = e1kx_rd32(priv, E1KX_ICR);
+	unsigned int q;
 
-	/* In MSI-X mode reading ICR does not clear it: acknowledge by W1C */
-	e1kx_wr32(priv, E1KX_ICR, icr & E1KX_INT_OTHER_CAUSES);
+	e1kx_wr32(priv, E1KX_ICR, icr);
 	if (icr & E1KX_INT_LSC)
 		e1kx_irq_link_event(priv);
+	for (q = 0; q < priv->num_queue_pairs; q++)
+		if (icr & priv->q_vector[q].ims)
+			napi_schedule_irqoff(&priv->q_vector[q].napi);
 	return IRQ_HANDLED;
 }
 
@@ -64,6 +77,26 @@ static irqreturn_t e1kx_intr(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+/* NAPI used its whole budget: MSI-X interrupts would only be wasted now */
+static void e1kx_irq_busy(struct e1kx_q_vector *qv)
+{
+	if (qv->priv->irq_mode == E1KX_IRQ_MSIX && !qv->masked) {
+		e1kx_wr32(qv->priv, E1KX_IMC, qv->ims);
+		qv->masked = true;
+	}
+}
+
+/* Polling is done: unmask what is masked (MSI/INTx: always, see handler) */
+static void e1kx_irq_rearm(struct e1kx_q_vector *qv)
+{
+	if (qv->priv->irq_mode == E1KX_IRQ_MSIX) {
+		if (!qv->masked)
+			return;
+		qv->masked = false;
+	}
+	e1kx_wr32(qv->priv, E1KX_IMS, qv->ims);
+}
+
 static int e1kx_poll(struct napi_struct *napi, int budget)
 {
 	struct e1kx_q_vector *qv = container_of(napi, struct e1kx_q_vector,
@@ -73,12 +106,14 @@ static int e1kx_poll(struct napi_struct *napi, int budget)
 	e1kx_tx_clean(qv->tx, budget);
 	if (budget)
 		done = e1kx_rx_poll(qv->rx, budget);
-	if (done == budget)
+	if (done == budget) {
+		e1kx_irq_busy(qv);
 		return budget;
+	}
 	if (napi_complete_done(napi, done)) {
 		if (READ_ONCE(qv->priv->adaptive_rx))
 			e1kx_dim_sample(qv);
-		e1kx_wr32(qv->priv, E1KX_IMS, qv->ims);
+		e1kx_irq_rearm(qv);
 	}
 	return done;
 }
@@ -251,12 +286,15 @@ void e1kx_irq_enable(struct e1kx_priv *priv)
 		ivar |= (q | E1KX_IVAR_VALID) << E1KX_IVAR_RXQ_SHIFT(q);
 		ivar |= (q | E1KX_IVAR_VALID) << E1KX_IVAR_TXQ_SHIFT(q);
 		queues |= priv->q_vector[q].ims;
+		priv->q_vector[q].masked = false;
 	}
+	/* IAME: auto-clear leaves IMS alone; IAM = 0: ICR access masks none */
+	e1kx_wr32(priv, E1KX_IAM, 0);
 	e1kx_wr32(priv, E1KX_CTRL_EXT, e1kx_rd32(priv, E1KX_CTRL_EXT) |
-		  E1KX_CTRL_EXT_PBA_CLR);
+		  E1KX_CTRL_EXT_PBA_CLR | E1KX_CTRL_EXT_IAME);
 	e1kx_wr32(priv, E1KX_IVAR, ivar);
 	e1kx_wr32(priv, E1KX_EITR(e1kx_other_vector(priv)), E1KX_ITR_OTHER);
-	/* A fired queue vector clears and masks its own causes */
+	/* A fired queue vector clears its own causes in ICR */
 	e1kx_wr32(priv, E1KX_EIAC, queues);
 	e1kx_wr32(priv, E1KX_IMS, queues | E1KX_INT_OTHER | E1KX_INT_LSC);
 	e1kx_flush(priv);
@@ -269,6 +307,8 @@ void e1kx_irq_disable(struct e1kx_priv *priv)
 
 	e1kx_wr32(priv, E1KX_IMC, E1KX_INT_ALL);
 	e1kx_wr32(priv, E1KX_EIAC, 0);
+	e1kx_wr32(priv, E1KX_CTRL_EXT, e1kx_rd32(priv, E1KX_CTRL_EXT) &
+		  ~E1KX_CTRL_EXT_IAME);
 	e1kx_flush(priv);
 	for (v = 0; v < priv->num_vectors; v++)
 		synchronize_irq(pci_irq_vector(priv->pdev, v));
