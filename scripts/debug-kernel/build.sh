@@ -5,7 +5,7 @@
 # x86_64_defconfig + scripts/debug-kernel/config.fragment (KASAN, UBSAN,
 # lockdep, DMA-API debug, kmemleak, ...).
 #
-#   scripts/debug-kernel/build.sh [--print-dir]
+#   scripts/debug-kernel/build.sh [--cached]
 #
 # Everything lives outside the checkout, in
 #   $E1KX_CACHE/debug-kernel/<key>/      (E1KX_CACHE default /var/cache/e1kx)
@@ -16,6 +16,7 @@
 # <key> hashes the source package version, the fragment and the compiler, so
 # editing the fragment or upgrading the package builds a fresh tree; a warm
 # cache returns at once.  The last line printed is the cache directory.
+# --cached builds nothing: exit status 0 if the kernel is already built.
 # Builds run under `nice -n 19` with -j$(nproc).
 set -euo pipefail
 
@@ -36,6 +37,10 @@ if [ -f "$dir/.done" ]; then
 	log "cached: $dir ($(cat "$dir/build-time" 2>/dev/null || echo ?))"
 	echo "$dir"
 	exit 0
+fi
+if [ "${1:-}" = --cached ]; then
+	log "not built yet: $dir"
+	exit 1
 fi
 
 mkdir -p "$cache"
