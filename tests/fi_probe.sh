@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Probe under allocation failures: NIC 0 is bound to e1kx through
+# /sys/bus/pci/drivers/e1kx/bind with the N-th kernel allocation of the
+# binding task failing (fail-nth, failslab + fail_page_alloc), for N = 1, 2,
+# ... until a bind succeeds without the fault firing (at most E1KX_FI_MAX).
+# Every failed bind must leave the device unbound without a netdev, every
+# successful one a netdev that unbinds cleanly (tests/tools/fi_nth.py).
+# Afterwards the NIC binds, passes traffic and rmmod is clean; the harness
+# fails the test on any kernel report (KASAN, lockdep, DMA-API, ...) and the
+# debug run's kmemleak scan on any leaked e1kx object.
+# Skips on kernels without fault injection (Debian's stock kernel).
+#
+# e1kx-topology: nics=1 wiring=tap append=
+# e1kx-timeout: 600
+set -uo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=lib_net.sh
+source "$(dirname "$0")/lib_net.sh"
+# shellcheck source=lib_fi.sh
+source "$(dirname "$0")/lib_fi.sh"
+
+why=$(fi_available) || ktap_skip_all "$why"
+ktap_plan 5
+trap fi_restore EXIT
+unload_e1kx
+load_e1kx || ktap_bail "cannot load e1kx"
+BDF=$(nic_bdf 0) || ktap_bail "no NIC 0"
+[ "$(nic_driver "$BDF")" = e1kx ] || ktap_bail "NIC 0 ($BDF) not bound to e1kx"
+
+fi_enable
+fi_sweep "probe: fail-nth sweep over bind $BDF" bind "$BDF"
+fi_restore
+
+if echo "$BDF" >/sys/bus/pci/drivers/e1kx/bind && wait_netdevs 5; then
+	ktap_ok "bind without faults gives a netdev"
+else
+	ktap_fail "bind without faults gives a netdev" "driver: $(nic_driver "$BDF")"
+fi
+if net_tap_setup 0 && wait_ping "$P4" 30; then
+	ktap_ok "NIC 0 passes traffic after the sweep"
+else
+	ktap_fail "NIC 0 passes traffic after the sweep" "no ping reply from $P4"
+fi
+if rmmod e1kx && ! driver_loaded e1kx; then
+	ktap_ok "rmmod e1kx is clean"
+else
+	ktap_fail "rmmod e1kx is clean" "module still loaded"
+fi
+if [ -z "$(e1kx_bdfs | while read -r b; do nic_driver "$b"; done)" ]; then
+	ktap_ok "no 82574L left bound after rmmod"
+else
+	ktap_fail "no 82574L left bound after rmmod"
+fi
+ktap_finish
