@@ -7,7 +7,8 @@
 # rx_queue_N_alloc_fail (ethtool -S) and in rx_dropped, the ring drains
 # (pings go unanswered), nothing crashes; once the bit is cleared the
 # ring refills by itself (the watchdog polls a starved ring) and traffic
-# flows again, also after a down/up.  Works on every kernel (a driver
+# flows again (a 2000-ping flood: at least 99% answered, no new
+# alloc_fail), also after a down/up.  Works on every kernel (a driver
 # knob, not the kernel's fault injection).
 #
 # E1KX_FI_RX_SECS: how long allocations fail under traffic (default 5).
@@ -76,12 +77,17 @@ if wait_ping "$P4" 20 && ping -c 5 -i 0.2 -W 2 "$P4" >/dev/null 2>&1; then
 else
 	ktap_fail "fault cleared: the ring refills and traffic flows" "no ping reply within 20 s"
 fi
-out=$(e1kx-ctl peer --timeout 60 -- "ping -f -c 2000 -s 1000 $G4" 2>&1)
+af2=$(alloc_fail_sum)
+out=$(e1kx-ctl peer --timeout 90 -- "ping -f -c 2000 -s 1000 $G4" 2>&1)
 echo "$out" | grep -E 'packets transmitted' | sed 's/^/# /'
-if grep -qE ' 0(\.0+)?% packet loss' <<<"$out"; then
-	ktap_ok "after refill: 2000-ping flood from the peer, no loss"
+rcvd=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$out")
+af3=$(alloc_fail_sum)
+# A flood may lose a packet or two at the host's tap on a slow guest; a
+# ring that did not refill loses nearly all of them.
+if [ "${rcvd:-0}" -ge 1980 ] && [ "$af3" -eq "$af2" ]; then
+	ktap_ok "after refill: 2000-ping flood from the peer, $rcvd answered, no new alloc_fail"
 else
-	ktap_fail "after refill: 2000-ping flood from the peer, no loss" "$(grep -E 'packet loss' <<<"$out")"
+	ktap_fail "after refill: 2000-ping flood from the peer" "answered ${rcvd:-0}/2000 (>= 1980 wanted), alloc_fail $af2 -> $af3"
 fi
 ip link set "$IF" down
 ip link set "$IF" up

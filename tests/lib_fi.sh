@@ -74,12 +74,13 @@ fi_restore() {
 fi_sweep() {
 	local desc=$1 out rc
 	shift
-	out=$(python3 "$FI_TOOL" "$@" --max "$FI_MAX" 2>&1)
-	rc=$?
-	# shellcheck disable=SC2001
-	sed 's/^/#   /' <<<"$out"
-	FI_SUMMARY=$(grep '^summary:' <<<"$out" | tail -n1)
-	if [ $rc -ne 0 ] || [ -z "$FI_SUMMARY" ]; then
+	out=$(mktemp)
+	# Streamed: a sweep that runs into the timeout still shows its steps.
+	python3 "$FI_TOOL" "$@" --max "$FI_MAX" 2>&1 | tee "$out" | sed -u 's/^/#   /'
+	rc=${PIPESTATUS[0]}
+	FI_SUMMARY=$(grep '^summary:' "$out" | tail -n1)
+	rm -f "$out"
+	if [ "$rc" -ne 0 ] || [ -z "$FI_SUMMARY" ]; then
 		ktap_fail "$desc" "${FI_SUMMARY:-fi_nth.py exit $rc}"
 	elif grep -q ' failed=0 absorbed=0 ' <<<"$FI_SUMMARY"; then
 		ktap_fail "$desc" "no fault fired: $FI_SUMMARY"
