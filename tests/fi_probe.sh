@@ -13,13 +13,13 @@
 # Skips on kernels without fault injection (Debian's stock kernel).
 #
 # A probe makes about 500 allocations (most of them in register_netdev and
-# the PCI/ACPI/MSI-X core), E1KX_FI_MAX (default 1000) caps the sweep.  Its
-# own guest (the append= below only makes the topology distinct): failed
-# allocations inside ACPI leave the guest's ACPI namespace damaged ("ACPI
-# Error: ... [PRTA]", legacy IRQ routing lost), which later tests must
-# not inherit.
+# the PCI/ACPI/MSI-X core), E1KX_FI_MAX (default 1000) caps the sweep.
+# The fi_* tests get a guest of their own (the append= below only makes
+# the topology distinct): failed allocations inside ACPI leave the guest's
+# ACPI namespace damaged ("ACPI Error: ... [PRTA]", legacy IRQ routing
+# lost), which the rest of the suite must not inherit.
 #
-# e1kx-topology: nics=1 wiring=tap append=e1kx.isolate=fi_probe
+# e1kx-topology: nics=1 wiring=tap append=e1kx.isolate=fi
 # e1kx-timeout: 900
 set -uo pipefail
 # shellcheck source=lib.sh
@@ -42,6 +42,7 @@ BDF=$(nic_bdf 0) || ktap_bail "no NIC 0"
 fi_enable
 fi_sweep "probe: fail-nth sweep over bind $BDF" bind "$BDF"
 fi_restore
+fi_dma_debug_note
 
 if echo "$BDF" >/sys/bus/pci/drivers/e1kx/bind && wait_netdevs 5; then
 	ktap_ok "bind without faults gives a netdev"
