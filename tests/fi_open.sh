@@ -19,8 +19,9 @@
 # traffic flows and rmmod is clean.  The harness fails the test on any
 # kernel report, the debug run's kmemleak scan on any leaked e1kx object.
 # Skips on kernels without fault injection (Debian's stock kernel).
+# The fi_* tests share a guest of their own (see tests/lib_fi.sh).
 #
-# e1kx-topology: nics=1 wiring=tap append=
+# e1kx-topology: nics=1 wiring=tap append=e1kx.isolate=fi
 # e1kx-timeout: 900
 set -uo pipefail
 # shellcheck source=lib.sh
@@ -51,6 +52,7 @@ fi_sweep "ethtool -G rx 256 tx 512: fail-nth sweep" rings "$IF" 256 512 --ping "
 fi_sweep "ethtool -L combined 1: fail-nth sweep" channels "$IF" 1 --ping "$P4"
 fi_sweep "mtu 9000: fail-nth sweep" mtu "$IF" 9000 --ping "$P4"
 fi_restore
+fi_dma_debug_note
 
 got="$(et_ring rx)/$(et_ring tx) $(et_combined) $(cat "/sys/class/net/$IF/mtu")"
 if [ "$got" = "128/128 2 1500" ]; then
