@@ -10,7 +10,7 @@
 #   up        ip link set up (from down), rings at 128 so that the sweep
 #             gets through the RX buffer allocations to the IRQ requests
 #   rings     ethtool -G rx 128 tx 128 -> rx 256 tx 512, running
-#   channels  ethtool -L combined 2 -> 1, running
+#   channels  ethtool -L combined 2 -> 1, then 1 -> 2, running
 #   mtu       1500 -> 9000, running
 #
 # Every failed attempt must leave the old setting with the interface up and
@@ -34,7 +34,7 @@ source "$(dirname "$0")/lib_et.sh"
 source "$(dirname "$0")/lib_fi.sh"
 
 why=$(fi_available) || ktap_skip_all "$why"
-ktap_plan 8
+ktap_plan 9
 trap fi_restore EXIT
 unload_e1kx
 et_setup || ktap_bail "cannot set up NIC 0 / peer unreachable"
@@ -50,6 +50,13 @@ et_check_ping "after the open sweep: ping" 5
 fi_enable
 fi_sweep "ethtool -G rx 256 tx 512: fail-nth sweep" rings "$IF" 256 512 --ping "$P4"
 fi_sweep "ethtool -L combined 1: fail-nth sweep" channels "$IF" 1 --ping "$P4"
+fi_restore
+ethtool -L "$IF" combined 1
+fi_enable
+fi_sweep "ethtool -L combined 2 (from 1): fail-nth sweep" channels "$IF" 2 --ping "$P4"
+fi_restore
+ethtool -L "$IF" combined 2
+fi_enable
 fi_sweep "mtu 9000: fail-nth sweep" mtu "$IF" 9000 --ping "$P4"
 fi_restore
 fi_dma_debug_note
