@@ -77,6 +77,7 @@ enum e1kx_irq_mode {
 #define E1KX_FAULT_REG_STUCK	BIT(0)	/* self-test: a register bit sticks */
 #define E1KX_FAULT_IRQ_LOST	BIT(1)	/* self-test: interrupts get lost */
 #define E1KX_FAULT_TX_STALL	BIT(2)	/* the device stops taking TX */
+#define E1KX_FAULT_RX_ALLOC	BIT(3)	/* RX buffer allocations fail */
 
 enum e1kx_state_bits {
 	E1KX_STATE_UP,		/* datapath running, interrupts armed */

@@ -137,11 +137,17 @@ err_stop:
 	return err;
 }
 
+/*
+ * Stop the datapath. A no-op if it is not running: after a failed
+ * e1kx_up() the caller closes the interface, and e1kx_stop() must not
+ * disable NAPI or free interrupts a second time.
+ */
 void e1kx_down(struct e1kx_priv *priv)
 {
 	unsigned int q;
 
-	clear_bit(E1KX_STATE_UP, &priv->state);
+	if (!test_and_clear_bit(E1KX_STATE_UP, &priv->state))
+		return;
 	netif_tx_disable(priv->netdev);
 	e1kx_hw_stop_dma(priv);
 	e1kx_irq_disable(priv);
@@ -154,17 +160,26 @@ void e1kx_down(struct e1kx_priv *priv)
 	}
 }
 
-/* Switch the number of active queue pairs; the datapath must be down */
-static void e1kx_set_queue_pairs(struct e1kx_priv *priv, unsigned int nqp)
+/*
+ * Switch the number of active queue pairs; the datapath must be down. The
+ * stack's queue counts change first: they can fail (growing allocates
+ * queue kobjects), and then nothing has changed.
+ */
+static int e1kx_set_queue_pairs(struct e1kx_priv *priv, unsigned int nqp)
 {
+	int err;
+
 	if (nqp == priv->num_queue_pairs)
-		return;
+		return 0;
+	err = netif_set_real_num_queues(priv->netdev, nqp, nqp);
+	if (err)
+		return err;
 	e1kx_napi_del(priv);
 	priv->num_queue_pairs = nqp;
 	e1kx_napi_add(priv);
-	netif_set_real_num_queues(priv->netdev, nqp, nqp);
 	if (!netif_is_rxfh_configured(priv->netdev))
 		e1kx_rss_init(priv);
+	return 0;
 }
 
 /*
@@ -182,7 +197,9 @@ int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
 
 	ASSERT_RTNL();
 	if (!running) {
-		e1kx_set_queue_pairs(priv, nqp);
+		err = e1kx_set_queue_pairs(priv, nqp);
+		if (err)
+			return err;
 		priv->tx_ring_count = tx_count;
 		priv->rx_ring_count = rx_count;
 		return 0;
@@ -192,17 +209,21 @@ int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
 		if (!err)
 			err = e1kx_rx_ring_alloc(priv, &rx[q], q, rx_count);
 	}
-	if (err) {
-		for (q = 0; q < nqp; q++) {
-			e1kx_tx_ring_free(&tx[q]);
-			e1kx_rx_ring_free(&rx[q]);
-		}
-		return err;
-	}
+	if (err)
+		goto err_free_new;
 
 	e1kx_down(priv);
-	e1kx_free_rings(priv);
-	e1kx_set_queue_pairs(priv, nqp);
+	err = e1kx_set_queue_pairs(priv, nqp);
+	if (err) {
+		/* Back to the old rings, which are still in place */
+		if (e1kx_up(priv))
+			dev_close(priv->netdev);
+		goto err_free_new;
+	}
+	for (q = 0; q < E1KX_MAX_QUEUE_PAIRS; q++) {
+		e1kx_tx_ring_free(&priv->tx_ring[q]);
+		e1kx_rx_ring_free(&priv->rx_ring[q]);
+	}
 	priv->tx_ring_count = tx_count;
 	priv->rx_ring_count = rx_count;
 	for (q = 0; q < nqp; q++) {
@@ -214,6 +235,13 @@ int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
 	err = e1kx_up(priv);
 	if (err)
 		dev_close(priv->netdev);
+	return err;
+
+err_free_new:
+	for (q = 0; q < nqp; q++) {
+		e1kx_tx_ring_free(&tx[q]);
+		e1kx_rx_ring_free(&rx[q]);
+	}
 	return err;
 }
 

@@ -37,6 +37,7 @@ static void e1kx_rx_count(struct e1kx_rx_ring *ring, u64 *counter)
 /* Post fresh pages to every free slot. Returns false if allocation failed. */
 bool e1kx_rx_refill(struct e1kx_rx_ring *ring)
 {
+	const struct e1kx_priv *priv = netdev_priv(ring->netdev);
 	u16 n = e1kx_rx_unused(ring), i = ring->next_to_use;
 	bool ok = true;
 
@@ -45,8 +46,12 @@ bool e1kx_rx_refill(struct e1kx_rx_ring *ring)
 	while (n--) {
 		struct e1kx_rx_buf *buf = &ring->bufs[i];
 
-		buf->page = page_pool_dev_alloc_frag(ring->pool, &buf->offset,
-						     E1KX_RX_TRUESIZE);
+		if (e1kx_fault(priv, E1KX_FAULT_RX_ALLOC))
+			buf->page = NULL;
+		else
+			buf->page = page_pool_dev_alloc_frag(ring->pool,
+							     &buf->offset,
+							     E1KX_RX_TRUESIZE);
 		if (unlikely(!buf->page)) {
 			e1kx_rx_count(ring, &ring->stats.alloc_fail);
 			ok = false;
