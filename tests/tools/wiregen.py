@@ -14,12 +14,14 @@ from random.Random(--seed): the same seed sends the same frames.
 KINDs (UDP ones go to --port, which the guest listens on):
   runt       IPv4/UDP frames cut to 14..59 bytes; the IP total length says
              more than the (padded) frame holds, so nothing may be delivered
-  giant      valid IPv4/UDP frames of exactly --size bytes (without FCS)
+  giant      valid IPv4/UDP frames of exactly --size bytes (without FCS);
+             a list (--size 1519,4000) is cycled through
   ip-csum    IPv4/UDP, valid UDP checksum, bad IPv4 header checksum
   udp-csum   IPv4/UDP with a bad UDP checksum
   tcp-csum   IPv4/TCP to --port with a bad TCP checksum
   udp6-csum  IPv6/UDP with a bad UDP checksum (needs --dst-ip6/--src-ip6)
   tcp6-csum  IPv6/TCP with a bad TCP checksum
+  csum       the five above in turn (frame i is kind i % 5)
   vlan-good  valid IPv4/UDP tagged with --vid (a positive control)
   vlan-bad   valid IPv4/UDP with tags the guest has not configured: random
              VIDs (not --vid, not 0), VID 4095, 802.1ad outer tags, a
@@ -87,6 +89,9 @@ def ipv6(src, dst, nxt, seg):
                        dst) + seg
 
 
+CSUM_KINDS = ("ip-csum", "udp-csum", "tcp-csum", "udp6-csum", "tcp6-csum")
+
+
 class Gen:
     def __init__(self, a):
         self.a = a
@@ -124,7 +129,11 @@ class Gen:
 
     def k_giant(self, i):
         hdr = 14 + 20 + 8
-        return self.eth(0x0800) + self.udp4(self.payload(self.a.size - hdr))
+        size = self.a.sizes[i % len(self.a.sizes)]
+        return self.eth(0x0800) + self.udp4(self.payload(size - hdr))
+
+    def k_csum(self, i):
+        return getattr(self, "k_" + CSUM_KINDS[i % 5].replace("-", "_"))(i)
 
     def k_ip_csum(self, i):
         return self.eth(0x0800) + self.udp4(self.payload(), bad_hdr=True)
@@ -207,6 +216,7 @@ def main():
     ap.add_argument("iface")
     ap.add_argument("kind", choices=("runt", "giant", "ip-csum", "udp-csum",
                                      "tcp-csum", "udp6-csum", "tcp6-csum",
+                                     "csum",
                                      "vlan-good", "vlan-bad", "prio",
                                      "garbage"))
     ap.add_argument("--dst-mac", required=True)
@@ -218,12 +228,13 @@ def main():
     ap.add_argument("--port", type=int, default=9)
     ap.add_argument("--count", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--size", type=int, default=2000)
+    ap.add_argument("--size", default="2000")
     ap.add_argument("--vid", type=int, default=10)
     ap.add_argument("--gap", type=float, default=0.002)
     ap.add_argument("--end", help="finally one good UDP datagram with this")
     a = ap.parse_args()
-    if a.kind in ("udp6-csum", "tcp6-csum") and not (a.dst_ip6 and a.src_ip6):
+    a.sizes = [int(x) for x in a.size.split(",")]
+    if a.kind in ("udp6-csum", "tcp6-csum", "csum") and not (a.dst_ip6 and a.src_ip6):
         ap.error(f"{a.kind} needs --dst-ip6 and --src-ip6")
     g = Gen(a)
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
