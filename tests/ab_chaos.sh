@@ -18,7 +18,7 @@
 # never fired.  Kernel reports are caught by the harness's dmesg scan.
 #
 # e1kx-topology: nics=1 wiring=tap append=
-# e1kx-timeout: 1000
+# e1kx-timeout: 1500
 set -uo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"

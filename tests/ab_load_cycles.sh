@@ -110,7 +110,7 @@ for ((i = 1; i <= CYCLES; i++)); do
 		checks=$((checks + 1))
 		r0=$(stat_of "$ifn" rx_packets)
 		ip addr add "$G4/24" dev "$ifn"
-		if ! wait_ping "$P4" 20; then
+		if ! wait_ping "$P4" 60; then
 			why="no ping reply from $P4"
 		else
 			r1=$(stat_of "$ifn" rx_packets)

@@ -24,7 +24,7 @@
 # reports are caught by the harness's dmesg scan.
 #
 # e1kx-topology: nics=1 wiring=tap append=
-# e1kx-timeout: 600
+# e1kx-timeout: 1200
 set -uo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
