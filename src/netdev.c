@@ -137,11 +137,17 @@ err_stop:
 	return err;
 }
 
+/*
+ * Stop the datapath. A no-op when it is not up: after a failed e1kx_up()
+ * (which unwinds itself) the callers close the device, and ndo_stop must
+ * not disable NAPI or free the IRQs a second time.
+ */
 void e1kx_down(struct e1kx_priv *priv)
 {
 	unsigned int q;
 
-	clear_bit(E1KX_STATE_UP, &priv->state);
+	if (!test_and_clear_bit(E1KX_STATE_UP, &priv->state))
+		return;
 	netif_tx_disable(priv->netdev);
 	e1kx_hw_stop_dma(priv);
 	e1kx_irq_disable(priv);
