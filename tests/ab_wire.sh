@@ -92,9 +92,10 @@ burst() {
 	python3 "$NETTOOL" udp-count $PORT --bind :: --idle 60 --until END \
 		--ready "$TMP/ready" >"$TMP/cnt" 2>&1 &
 	pid=$!
-	for ((i = 0; i < 100; i++)); do
+	# python3 can take many seconds to start on a busy debug guest
+	for ((i = 0; i < 600; i++)); do
 		[ -e "$TMP/ready" ] && break
-		sleep 0.1
+		sleep 0.2
 	done
 	snap s0
 	SENT=$(peer "python3 $WIREGEN $PEER_IF $kind --dst-mac $mac --src-mac $pmac \
@@ -102,7 +103,7 @@ burst() {
 		--count $n --seed $seed --end END $*" 2>&1 | sed -n 's/^sent //p')
 	wait "$pid"
 	snap s1
-	GOT=$(head -n1 "$TMP/cnt")
+	GOT=$(grep -m1 -E '^[0-9]+$' "$TMP/cnt")
 	ENDOK=1
 	grep -q 'not received' "$TMP/cnt" && ENDOK=0
 	echo "# $kind x$n (seed $seed $*): sent ${SENT:-?}, delivered ${GOT:-?}, end marker $ENDOK;" \
