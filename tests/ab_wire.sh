@@ -89,7 +89,7 @@ burst() {
 	local kind=$1 n=$2 seed=$3 pid i
 	shift 3
 	rm -f "$TMP/ready"
-	python3 "$NETTOOL" udp-count $PORT --bind :: --idle 60 --until END \
+	python3 "$NETTOOL" udp-count $PORT --bind :: --idle 600 --max-time 900 --until END \
 		--ready "$TMP/ready" >"$TMP/cnt" 2>&1 &
 	pid=$!
 	# python3 can take many seconds to start on a busy debug guest
