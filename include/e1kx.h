@@ -376,6 +376,7 @@ bool e1kx_rx_refill(struct e1kx_rx_ring *ring);
 
 /* filter.c: address, multicast and VLAN filters; RSS */
 void e1kx_set_rx_mode(struct net_device *netdev);
+void e1kx_rx_mode_sync(struct e1kx_priv *priv);
 int e1kx_vlan_rx_add_vid(struct net_device *netdev, __be16 proto, u16 vid);
 int e1kx_vlan_rx_kill_vid(struct net_device *netdev, __be16 proto, u16 vid);
 void e1kx_filters_restore(struct e1kx_priv *priv);

@@ -72,6 +72,17 @@ void e1kx_set_rx_mode(struct net_device *netdev)
 			 set);
 }
 
+/*
+ * The stack calls ndo_set_rx_mode with the address lists locked; every
+ * other caller must lock them too, or the walk races with dev_uc/mc_add.
+ */
+void e1kx_rx_mode_sync(struct e1kx_priv *priv)
+{
+	netif_addr_lock_bh(priv->netdev);
+	e1kx_set_rx_mode(priv->netdev);
+	netif_addr_unlock_bh(priv->netdev);
+}
+
 static void e1kx_vfta_set(struct e1kx_priv *priv, u16 vid, bool on)
 {
 	unsigned int reg = vid / 32;
@@ -104,7 +115,7 @@ void e1kx_filters_restore(struct e1kx_priv *priv)
 	e1kx_hw_set_rar(priv, 0, priv->netdev->dev_addr);
 	for (i = 0; i < E1KX_VFTA_ENTRIES; i++)
 		e1kx_wr32(priv, E1KX_VFTA(i), priv->vfta[i]);
-	e1kx_set_rx_mode(priv->netdev);
+	e1kx_rx_mode_sync(priv);
 }
 
 void e1kx_rss_init(struct e1kx_priv *priv)

@@ -361,7 +361,7 @@ static int e1kx_set_features(struct net_device *netdev,
 	if (changed & NETIF_F_HW_VLAN_CTAG_RX)
 		e1kx_set_vlan_mode(priv);
 	if (changed & NETIF_F_HW_VLAN_CTAG_FILTER)
-		e1kx_set_rx_mode(netdev);
+		e1kx_rx_mode_sync(priv);
 	if (changed & (NETIF_F_RXFCS | NETIF_F_RXALL | NETIF_F_LOOPBACK))
 		e1kx_rx_apply_features(priv);
 	/* netdev->features is already updated */
