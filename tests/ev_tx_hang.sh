@@ -8,7 +8,8 @@
 # the driver must reset (ethtool -S resets) and, with the knob cleared,
 # traffic must resume: iperf3's last seconds move data again, a second
 # iperf3 run is clean, and no further timeout fires (no timeout storm).
-# E1KX_HANG_SECS (default 75) is the length of the iperf3 run (4 flows):
+# E1KX_HANG_SECS (default 75, times E1KX_TIMEOUT_SCALE) is the length of
+# the iperf3 run (4 flows):
 # after a stall of ~10 s, TCP's backed-off retransmission timers may take
 # tens of seconds to send again.
 #
@@ -22,7 +23,9 @@ source "$(dirname "$0")/lib_net.sh"
 # shellcheck source=lib_ev.sh
 source "$(dirname "$0")/lib_ev.sh"
 
-SECS=${E1KX_HANG_SECS:-75}
+SCALE=${E1KX_TIMEOUT_SCALE:-1}
+SECS=$((${E1KX_HANG_SECS:-75} * SCALE))
+DETECT=$((40 * SCALE))
 ktap_plan 8
 unload_e1kx
 net_tap_setup 0 || ktap_bail "cannot set up NIC 0 (driver $E1KX_DRIVER)"
@@ -59,7 +62,7 @@ sleep 6
 echo 4 >"$fault"
 t0=$SECONDS
 # The watchdog fires 5 s (watchdog_timeo) after the oldest stalled packet.
-while (($(ev_stat tx_timeouts) == to0)) && ((SECONDS - t0 < 30)); do
+while (($(ev_stat tx_timeouts) == to0)) && ((SECONDS - t0 < DETECT)); do
 	sleep 0.2
 done
 echo 0 >"$fault"
@@ -68,7 +71,7 @@ to1=$(ev_stat tx_timeouts)
 if ((to1 > to0)); then
 	ktap_ok "TX watchdog reported the stalled queue after ${dt}s (tx_timeouts $to0 -> $to1)"
 else
-	ktap_fail "TX watchdog reported the stalled queue" "tx_timeouts stayed $to0 for 30 s"
+	ktap_fail "TX watchdog reported the stalled queue" "tx_timeouts stayed $to0 for $DETECT s"
 fi
 line=$(tx_timeouts "$IF" | head -n1)
 echo "# ${line:-no watchdog line in dmesg}"
