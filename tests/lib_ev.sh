@@ -27,10 +27,13 @@ ev_iperf_start() {
 	local port=$1 secs=$2
 	shift 2
 	EV_IPOUT=/tmp/ev_iperf_$port.json
-	peer_bg "iperf$port" "timeout $((secs + 60)) iperf3 -s -1 -B $P4 -p $port"
-	sleep 1
-	timeout $((secs + 45)) iperf3 -c "$P4" -p "$port" -t "$secs" -i 1 -J \
-		--connect-timeout 10000 "$@" >"$EV_IPOUT" 2>&1 &
+	peer_bg "iperf$port" "timeout $((secs + 120)) iperf3 -s -1 -B $P4 -p $port"
+	# The server must listen before the client connects (slow on the
+	# debug kernel: the first run there timed out connecting).
+	e1kx-ctl peer --timeout 40 -- "t=0; while [ \$t -lt 150 ]; do ss -Hltn 'sport = :$port' | grep -q . && exit 0; sleep 0.2; t=\$((t + 1)); done; exit 1" ||
+		echo "# iperf3 server on port $port not listening after 30 s"
+	timeout $((secs + 90)) iperf3 -c "$P4" -p "$port" -t "$secs" -i 1 -J \
+		--connect-timeout 30000 "$@" >"$EV_IPOUT" 2>&1 &
 	EV_IPID=$!
 }
 
