@@ -469,7 +469,12 @@ def qemu_argv(kernel, initrd, append, nics, smp, mem, sock_out, sock_ctl,
             "-chardev", f"socket,id=ctl,path={sock_ctl}",
             "-device", "virtserialport,bus=vser.0,chardev=ctl,"
                        "name=org.e1kx.ctl",
-            "-qmp", f"unix:{qmp_path},server=on,wait=off"]
+            "-qmp", f"unix:{qmp_path},server=on,wait=off",
+            # Native PCIe hotplug on the root ports (QEMU 7.2 defaults to
+            # ACPI hotplug there): the slot model then reports presence and
+            # Data Link Layer Link Active, which Linux waits for after the
+            # secondary bus reset of AER fatal-error recovery.
+            "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"]
     for k in range(nics):
         argv += ["-device", f"pcie-root-port,id=rp{k},chassis={k + 1},"
                             f"slot={k + 1}",

@@ -125,7 +125,10 @@ int e1kx_up(struct e1kx_priv *priv)
 
 	set_bit(E1KX_STATE_UP, &priv->state);
 	e1kx_irq_enable(priv);
-	netif_tx_start_all_queues(priv->netdev);
+	/* Wake, not start: after a reset or resume the qdisc may hold packets
+	 * (TSQ-throttled flows) that nothing else would ever dequeue
+	 */
+	netif_tx_wake_all_queues(priv->netdev);
 	mod_delayed_work(system_wq, &priv->watchdog, 0);
 	return 0;
 
