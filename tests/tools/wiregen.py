@@ -39,14 +39,7 @@ import struct
 import sys
 import time
 
-
-def csum16(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return (~s) & 0xFFFF
+from nettool import csum16  # same directory
 
 
 def mac(m):
