@@ -111,7 +111,7 @@ done
 [ -n "$ctl" ] || log "warning: control port org.e1kx.ctl not found"
 
 cp /job.sh "$R/run/e1kx/job.sh"
-echo "export E1KX_CTL='$ctl'" >"$R/run/e1kx/env.sh"
+echo "export E1KX_CTL='$ctl' E1KX_SERIAL_OUT='$OUT'" >"$R/run/e1kx/env.sh"
 
 chroot "$R" /sbin/ip link set lo up
 

@@ -36,8 +36,8 @@ static void e1kx_wol_arm(struct e1kx_priv *priv)
 	e1kx_wr32(priv, E1KX_WUC, E1KX_WUC_PME_EN);
 }
 
-/* Stop the datapath and leave the device quiet (and armed for WoL) */
-static void e1kx_quiesce_for_sleep(struct e1kx_priv *priv)
+/* Stop the datapath and leave the device quiet */
+static void e1kx_quiesce(struct e1kx_priv *priv)
 {
 	struct net_device *netdev = priv->netdev;
 
@@ -50,8 +50,13 @@ static void e1kx_quiesce_for_sleep(struct e1kx_priv *priv)
 	rtnl_unlock();
 	cancel_delayed_work_sync(&priv->watchdog);
 	cancel_work_sync(&priv->reset_task);
-
 	e1kx_hw_release(priv);
+}
+
+/* Quiesce, then arm Wake-on-LAN or power the PHY down: the device sleeps */
+static void e1kx_quiesce_for_sleep(struct e1kx_priv *priv)
+{
+	e1kx_quiesce(priv);
 	e1kx_wol_arm(priv);
 	if (!priv->wol)
 		e1kx_phy_power_down(priv);
@@ -90,6 +95,7 @@ static int e1kx_restart(struct e1kx_priv *priv)
 	return err;
 }
 
+/* suspend and poweroff: the device may lose power, WoL stays armed */
 static int e1kx_suspend(struct device *dev)
 {
 	struct net_device *netdev = dev_get_drvdata(dev);
@@ -98,6 +104,20 @@ static int e1kx_suspend(struct device *dev)
 	return 0;
 }
 
+/*
+ * freeze (hibernation image creation and its dry runs): only stop DMA and
+ * interrupts.  The PHY keeps its link, so thaw is quick; if the machine
+ * goes on to power off, poweroff() arms WoL.
+ */
+static int e1kx_freeze(struct device *dev)
+{
+	struct net_device *netdev = dev_get_drvdata(dev);
+
+	e1kx_quiesce(netdev_priv(netdev));
+	return 0;
+}
+
+/* resume, thaw and restore: reset the MAC and bring the datapath back */
 static int e1kx_resume(struct device *dev)
 {
 	struct net_device *netdev = dev_get_drvdata(dev);
@@ -105,7 +125,14 @@ static int e1kx_resume(struct device *dev)
 	return e1kx_restart(netdev_priv(netdev));
 }
 
-DEFINE_SIMPLE_DEV_PM_OPS(e1kx_pm_ops, e1kx_suspend, e1kx_resume);
+const struct dev_pm_ops e1kx_pm_ops = {
+	.suspend	= e1kx_suspend,
+	.resume		= e1kx_resume,
+	.freeze		= e1kx_freeze,
+	.thaw		= e1kx_resume,
+	.poweroff	= e1kx_suspend,
+	.restore	= e1kx_resume,
+};
 
 void e1kx_shutdown(struct pci_dev *pdev)
 {

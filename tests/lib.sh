@@ -11,6 +11,7 @@
 #           e1kx_bdfs
 # Link:     wait_carrier IF [SECS], wait_no_carrier IF [SECS]
 # Reports:  dmesg_report
+# Runner:   runner_verdict N NAME RC OUTFILE, runner_kmemleak N TMPFILE
 # Host:     ctl ARGS... (e1kx-ctl), peer CMD... (shell command on the host)
 #
 # E1KX_DRIVER selects the driver under test (default e1kx; "e1000e" lets the
@@ -330,6 +331,44 @@ kmemleak_check() {
 		return 1
 	fi
 	echo "no e1kx leaks ($all unreferenced objects in all, none from e1kx)"
+}
+
+# runner_verdict N NAME RC OUTFILE [TMO]: the TAP line for test NAME (number N)
+# that exited with RC, its output in OUTFILE: a kernel report in dmesg
+# fails it (and dumps dmesg), 4 is a skip (reason from its "# SKIP" line),
+# 124/137 a timeout.  Returns 1 if the test failed.
+runner_verdict() {
+	local n=$1 name=$2 rc=$3 out=$4 report reason
+	report=$(dmesg_report)
+	if [ -n "$report" ]; then
+		echo "not ok $n $name # kernel report in dmesg: $report"
+		echo "# ----- dmesg -----"
+		dmesg | sed 's/^/# /'
+		return 1
+	elif [ "$rc" -eq 0 ]; then
+		echo "ok $n $name"
+	elif [ "$rc" -eq 4 ]; then
+		reason=$(grep -o '# SKIP.*' "$out" | tail -n1 | sed 's/^# SKIP *//')
+		echo "ok $n $name # SKIP ${reason:-skipped}"
+	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		echo "not ok $n $name # TIMEOUT ${5:+${5}s}"
+		return 1
+	else
+		echo "not ok $n $name # exit=$rc"
+		return 1
+	fi
+}
+
+# runner_kmemleak N TMPFILE: result N "kmemleak" (see kmemleak_check).
+runner_kmemleak() {
+	if kmemleak_check >"$2" 2>&1; then
+		sed 's/^/# /' "$2"
+		echo "ok $1 kmemleak"
+	else
+		sed 's/^/# /' "$2"
+		echo "not ok $1 kmemleak # $(tail -n1 "$2")"
+		return 1
+	fi
 }
 
 # --- host side ------------------------------------------------------------

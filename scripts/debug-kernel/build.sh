@@ -92,7 +92,9 @@ log "building in $dir (log: $dir/build.log)"
 t1=$(date +%s)
 # CPU time of everything this script ran (the build's own cost, whatever
 # else the machine was doing): "times" prints the children's user/sys.
-cpu=$(times | tail -n1)
+times >"$dir/times.tmp" # not in $(...): a subshell has no children
+cpu=$(tail -n1 "$dir/times.tmp")
+rm -f "$dir/times.tmp"
 echo "cold build $((t1 - t0)) s wall on $(nproc) CPUs (nice 19, load $(cut -d' ' -f1-3 /proc/loadavg)), CPU user/sys $cpu" >"$dir/build-time"
 grep '^config:' "$dir/build.log" >&2 || true
 touch "$dir/.done"

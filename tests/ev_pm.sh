@@ -1,0 +1,216 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# System sleep with traffic before and after.  With a non-default setup
+# (MTU 1400, 512-entry rings), iperf3 guest -> peer must work; then each
+# transition below must call the driver through the PCI core for the NIC
+# (seen with /sys/power/pm_print_times), return 0 there, and leave the
+# interface with carrier, its setup, and working traffic (a ping burst):
+#   - suspend-to-idle with pm_test=platform: suspend, suspend_late,
+#     suspend_noirq (D3hot), then resume;
+#   - hibernation with pm_test=core: freeze (to the last step before the
+#     image would be taken), then restore;
+#   - hibernation without swap: freeze, the image is taken, thaw, then the
+#     image cannot be written (no swap), which the test expects.
+# The poweroff callback (same function as suspend) needs an image written
+# to swap and a powered-off VM; shutdown runs at every guest's power-off.
+# A real suspend-to-idle (rtcwake -m freeze) never wakes up in QEMU 7.2:
+# its RTC alarm is not a wake-up event there.
+# Finally the driver must unload cleanly.
+#
+# Every virtio device goes through the same transitions, and QEMU's
+# virtio-9p has no freeze/restore in Linux 6.1: after the first one the
+# guest's 9p root is dead.  So under the harness (root on 9p) the test
+# copies what it needs into a tmpfs root, continues there, prints its own
+# result line (and the kmemleak one) on the harness's serial port and
+# powers the guest off; it runs alone in its guest (append=e1kx.isolate).
+#
+# e1kx-topology: nics=1 wiring=tap append=e1kx.isolate=pm
+# e1kx-timeout: 600
+set -uo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=lib_net.sh
+source "$(dirname "$0")/lib_net.sh"
+# shellcheck source=lib_ev.sh
+source "$(dirname "$0")/lib_ev.sh"
+
+PM_MTU=1400
+PM_RING=512
+# Programs the second part runs (plus their libraries) in the tmpfs root
+PM_TOOLS="bash cat sleep grep sed awk tee head tail tr wc cut mktemp rm sync
+	dmesg ip ethtool ping rmmod dirname"
+
+# pm_cfg_ok: the setup made before the first transition is still there
+pm_cfg_ok() {
+	local mtu rx
+	mtu=$(cat "/sys/class/net/$NET_IF/mtu")
+	rx=$(ethtool -g "$NET_IF" 2>/dev/null |
+		awk '/^Current/ { cur = 1 } cur && /^RX:/ { print $2; exit }')
+	echo "# mtu $mtu, rx ring $rx"
+	[ "$mtu" = "$PM_MTU" ] && [ "$rx" = "$PM_RING" ]
+}
+
+# pm_traffic_ok: carrier, then 100 pings of 1200 bytes all answered
+pm_traffic_ok() {
+	local rx0 rx1 res
+	wait_carrier "$NET_IF" 20 || { echo "# no carrier"; return 1; }
+	wait_ping "$P4" 30 || { echo "# peer unreachable"; return 1; }
+	rx0=$(if_stat "$NET_IF" rx_packets)
+	res=$(ping -c 100 -i 0.02 -s 1200 -W 5 "$P4" | grep 'packets transmitted')
+	rx1=$(if_stat "$NET_IF" rx_packets)
+	echo "# ping: $res; rx_packets +$((rx1 - rx0))"
+	[[ "$res" == *" 100 received"* ]] && [ $((rx1 - rx0)) -ge 100 ]
+}
+
+# pm_called CB...: each PCI PM callback ran for the NIC and returned 0
+pm_called() {
+	local cb log
+	log=$(dmesg --notime)
+	for cb in "$@"; do
+		if ! grep -qE "$PM_BDF: (PM: )?pci_pm_$cb\+0x[0-9a-f]+/0x[0-9a-f]+ returned 0 after" <<<"$log"; then
+			echo "# no \"pci_pm_$cb ... returned 0\" for $PM_BDF in dmesg"
+			grep -E "$PM_BDF|PM: " <<<"$log" | sed 's/^/#   /'
+			return 1
+		fi
+	done
+}
+
+# pm_cycle DESC STATE TEST EXPECT_RC CB...: write STATE to /sys/power/state
+# with pm_test=TEST ("" for none), check
+# the write's result, the NIC's PCI PM callbacks, then link, setup, traffic.
+pm_cycle() {
+	local desc=$1 state=$2 test=$3 want=$4 rc
+	shift 4
+	dmesg -C
+	echo "${test:-none}" >/sys/power/pm_test
+	echo "$state" >/sys/power/state
+	rc=$?
+	echo none >/sys/power/pm_test
+	echo "# $desc: write returned $rc"
+	if [ "$want" = 0 ]; then
+		ktap_check "$desc: sleep entered and left (status $rc)" test "$rc" -eq 0
+	else
+		ktap_check "$desc: image not written without swap (status $rc)" test "$rc" -ne 0
+	fi
+	ktap_check "$desc: driver called through pci_pm_{$(IFS=,; echo "$*")}" pm_called "$@"
+	ktap_check "$desc: traffic after" pm_traffic_ok
+	ktap_check "$desc: MTU and ring size kept" pm_cfg_ok
+	pm_no_report "$desc"
+}
+
+# pm_no_report DESC: no kernel report in dmesg (each cycle clears it)
+pm_no_report() {
+	local r
+	r=$(dmesg_report)
+	[ -z "$r" ] || echo "# $r"
+	ktap_check "$1: no kernel report in dmesg" test -z "$r"
+}
+
+# Second part: the transitions (in the tmpfs root under the harness)
+pm_cycles() {
+	pm_no_report "before the transitions"
+	echo 1 >/sys/power/pm_print_times
+	if grep -qw freeze /sys/power/state; then
+		pm_cycle "s2idle dry run" freeze platform 0 \
+			suspend suspend_late suspend_noirq resume_noirq resume
+	else
+		ktap_skip "suspend-to-idle" "no freeze in /sys/power/state"
+	fi
+	if grep -qw disk /sys/power/state; then
+		pm_cycle "hibernation dry run" disk core 0 \
+			freeze freeze_noirq restore_noirq restore
+		pm_cycle "hibernation snapshot" disk "" 1 freeze thaw
+	else
+		ktap_skip "hibernation" "no disk in /sys/power/state (CONFIG_HIBERNATION)"
+	fi
+	echo 0 >/sys/power/pm_print_times
+	check_no_tx_timeout "$NET_IF"
+	ip link set "$NET_IF" down
+	ktap_check "rmmod $E1KX_DRIVER after the transitions" rmmod "$E1KX_DRIVER"
+}
+
+# pm_ramroot DIR: a root in DIR (tmpfs) with PM_TOOLS, their libraries and
+# the test scripts in DIR/t; /proc, /sys, /dev and debugfs mounted
+pm_ramroot() {
+	local d=$1 t p lib
+	mkdir -p "$d" && mount -t tmpfs -o mode=0755 pmroot "$d" || return 1
+	mkdir -p "$d/bin" "$d/t" "$d/tmp" "$d/proc" "$d/sys" "$d/dev" "$d/etc" || return 1
+	for t in $PM_TOOLS; do
+		p=$(command -v "$t") || { echo "# $t not found"; return 1; }
+		cp -L "$p" "$d/bin/$t" || return 1
+		for lib in $(ldd "$p" | grep -oE '/[^ ]+\.so[^ ]*'); do
+			[ -e "$d$lib" ] || cp -L --parents "$lib" "$d" || return 1
+		done
+	done
+	ln -s bash "$d/bin/sh"
+	cp -L /etc/ld.so.cache "$d/etc/" 2>/dev/null
+	cp "$E1KX_TESTS_DIR"/{lib.sh,lib_net.sh,lib_ev.sh,ev_pm.sh} "$d/t/" || return 1
+	mount -t proc proc "$d/proc" && mount -t sysfs sysfs "$d/sys" &&
+		mount -t devtmpfs devtmpfs "$d/dev" || return 1
+	mount -t debugfs debugfs "$d/sys/kernel/debug" 2>/dev/null
+	{
+		declare -p NET_IF P4 PM_BDF _ktap_n _ktap_passed _ktap_failed _ktap_skipped
+		echo "export PATH=/bin E1KX_DRIVER=$E1KX_DRIVER"
+	} >"$d/t/state.sh"
+}
+
+# Under the harness, in the tmpfs root: run the cycles, then print the
+# result lines the runner would have printed and power the guest off.
+pm_takeover() {
+	local out=$E1KX_SERIAL_OUT log=/tmp/ev_pm.out rc failed=0
+	bash /t/ev_pm.sh --cycles 2>&1 | tee "$log" | sed -u 's/^/# /' >"$out"
+	rc=${PIPESTATUS[0]}
+	runner_verdict "$E1KX_RUNNER_N" ev_pm.sh "$rc" "$log" >"$out" || failed=1
+	if [ "${E1KX_RUNNER_KMEMLEAK:-0}" = 1 ]; then
+		runner_kmemleak $((E1KX_RUNNER_N + 1)) "$log.kmemleak" >"$out" || failed=1
+	fi
+	printf '\n@@E1KX-EXIT %d@@\n' "$failed" >"$out"
+	sync
+	echo o >/proc/sysrq-trigger
+	sleep 60
+}
+
+case "${1:-}" in
+--cycles)
+	# shellcheck source=/dev/null
+	source /t/state.sh 2>/dev/null
+	pm_cycles
+	ktap_finish
+	;;
+--takeover)
+	pm_takeover
+	exit 1
+	;;
+esac
+
+[ -w /sys/power/pm_test ] ||
+	ktap_skip_all "no /sys/power/pm_test (kernel without CONFIG_PM_DEBUG)"
+ktap_plan 20
+unload_e1kx
+net_tap_setup 0 || ktap_bail "cannot set up NIC 0 (driver $E1KX_DRIVER)"
+peer_tmp_init || ktap_bail "no host temp dir"
+PM_BDF=$(nic_bdf 0)
+wait_ping "$P4" 30 || ktap_bail "peer $P4 unreachable"
+ip link set "$NET_IF" mtu "$PM_MTU" || ktap_bail "cannot set MTU $PM_MTU"
+ethtool -G "$NET_IF" rx "$PM_RING" tx "$PM_RING" ||
+	ktap_bail "cannot set ring sizes to $PM_RING"
+ktap_check "iperf3 before sleep" ev_iperf_once 6301 5
+ktap_check "setup read back before sleep" pm_cfg_ok
+
+if [ "$(findmnt -n -o FSTYPE -T /)" != 9p ] || [ -z "${E1KX_SERIAL_OUT:-}" ]; then
+	pm_cycles
+	ktap_finish
+fi
+
+# The 9p root will not survive: go on in a tmpfs root, for good.
+rr=/run/e1kx/pmroot
+pm_ramroot "$rr" || ktap_bail "cannot build the tmpfs root in $rr"
+# Autoloading a module would run modprobe from the 9p root
+echo >/proc/sys/kernel/modprobe
+echo "# continuing in the tmpfs root $rr"
+sleep 1
+exec chroot "$rr" /bin/bash -c "source /t/state.sh;
+	export E1KX_SERIAL_OUT=$E1KX_SERIAL_OUT E1KX_RUNNER_N=${E1KX_RUNNER_N:-1}
+	export E1KX_RUNNER_KMEMLEAK=${E1KX_RUNNER_KMEMLEAK:-0}
+	exec bash /t/ev_pm.sh --takeover"
