@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Helpers for the e1kx kselftests (sourced; bash).  They run inside an
 # e1kx-vm guest, which exports E1KX_NICS, E1KX_WIRING, E1KX_MACS, E1KX_CTL.
