@@ -9,6 +9,11 @@ results into one TAP stream.  Logs go to build/check/ (one directory per
 group with the console log, results.tap).  The last line printed is
 "N passed, N failed, N skipped"; the exit status is 1 on any failure.
 
+Topology keys: nics=N, wiring=none|tap|b2b, pcihp=native|acpi (how the
+root ports hot-plug: the harness default is native PCIe hotplug, acpi is
+QEMU's ACPI hotplug), append=<kernel arguments, rest of the line> (a
+unique e1kx.isolate=<name> gives a test a guest of its own).
+
     scripts/check.py [--tests a,b] [--kernel BZIMAGE [--modules DIR]]
                      [--timeout-scale N] [--kmemleak] [--logdir DIR]
 
@@ -49,7 +54,7 @@ def test_programs():
 
 def read_headers(name):
     """(topology dict, timeout) from a test's header lines."""
-    topo = {"nics": "1", "wiring": "none", "append": ""}
+    topo = {"nics": "1", "wiring": "none", "append": "", "pcihp": "native"}
     timeout = 120
     with open(os.path.join(TESTS_DIR, name)) as f:
         for line in f:
@@ -86,7 +91,8 @@ class Group:
         t = self.topo
         app = "-" + re.sub(r"[^A-Za-z0-9]+", "_", t["append"]) \
             if t["append"] else ""
-        return f"nics{t['nics']}-{t['wiring']}{app}"
+        hp = "-acpihp" if t["pcihp"] == "acpi" else ""
+        return f"nics{t['nics']}-{t['wiring']}{hp}{app}"
 
 
 def run_group(g, idx, args, tap_out):
@@ -100,6 +106,11 @@ def run_group(g, idx, args, tap_out):
            "--timeout", str(g.timeout + slack)]
     if g.topo["append"]:
         cmd += ["--append", g.topo["append"]]
+    if g.topo["pcihp"] == "acpi":
+        # QEMU's own default for q35 root ports; the harness turns it off
+        # (native PCIe hotplug, scripts/e1kxvm.py), the later -global wins.
+        cmd += ["--qemu-arg=-global", "--qemu-arg=ICH9-LPC."
+                "acpi-pci-hotplug-with-bridge-support=on"]
     if args.kernel:
         cmd += ["--kernel", args.kernel]
         if args.modules:
@@ -176,7 +187,10 @@ def main():
     groups = {}
     for t in tests:
         topo, tmo = read_headers(t)
-        key = (topo["nics"], topo["wiring"], topo["append"], args.kernel)
+        if topo["pcihp"] not in ("native", "acpi"):
+            sys.exit(f"check.py: {t}: pcihp must be native or acpi")
+        key = (topo["nics"], topo["wiring"], topo["append"], topo["pcihp"],
+               args.kernel)
         if key not in groups:
             groups[key] = Group(key, topo)
         groups[key].tests.append(t)

@@ -39,11 +39,35 @@ PORT=7777
 VID=10
 TMP=$(mktemp -d /tmp/ab_wire.XXXXXX)
 
-ktap_plan 18
+ktap_plan 19
 unload_e1kx
 net_tap_setup 0 || ktap_bail "cannot set up NIC 0 (driver $E1KX_DRIVER)"
 peer_tmp_init || ktap_bail "no host temp dir"
+# The garbage holds IPv4/IPv6 fragments: reassembly queues keep their RX
+# pages (page_pool) until ipfrag_time expires.  Pages the stack still holds
+# when the driver unbinds stay DMA-mapped until they come back (Linux 6.1's
+# page_pool), which DMA-API debug reports at rmmod.  Shorter timeouts for
+# this test, and the queues must be empty before the final rmmod.
+frag_time4=$(sysctl -n net.ipv4.ipfrag_time)
+frag_time6=$(sysctl -n net.ipv6.ip6frag_time)
+sysctl -qw net.ipv4.ipfrag_time=5 net.ipv6.ip6frag_time=5
+# shellcheck disable=SC2317 # run through ktap_check and trap
+frag_queues_empty() {
+	awk '$1 ~ /^FRAG6?:$/ && $3 != 0 { busy = 1 } END { exit busy }' \
+		/proc/net/sockstat /proc/net/sockstat6
+}
+wait_frag_queues_empty() {
+	local i
+	for ((i = 0; i < $1 * 2; i++)); do
+		frag_queues_empty && return 0
+		sleep 0.5
+	done
+	grep FRAG /proc/net/sockstat /proc/net/sockstat6 | sed 's/^/# /'
+	return 1
+}
 cleanup() {
+	sysctl -qw net.ipv4.ipfrag_time="$frag_time4" \
+		net.ipv6.ip6frag_time="$frag_time6"
 	ip link del "$NET_IF.$VID" 2>/dev/null
 	peer "ip link set $PEER_IF mtu 1500" >/dev/null 2>&1
 	net_cleanup
@@ -209,5 +233,7 @@ verdict "ethtool -S counters sane (none negative or >= 2^48)" \
 	$([ -z "$absurd" ]; echo $?) "$absurd"
 check_no_tx_timeout "$NET_IF"
 
+ktap_check "fragment reassembly queues empty before rmmod" \
+	wait_frag_queues_empty 30
 unload_e1kx
 ktap_finish
