@@ -21,7 +21,7 @@
 # Skips on kernels without fault injection (Debian's stock kernel).
 # The fi_* tests share a guest of their own (see tests/lib_fi.sh).
 #
-# e1kx-topology: nics=1 wiring=tap append=e1kx.isolate=fi
+# e1kx-topology: nics=1 wiring=tap append=e1kx.isolate=fi acpi=noirq
 # e1kx-timeout: 900
 set -uo pipefail
 # shellcheck source=lib.sh

@@ -19,7 +19,7 @@
 # ACPI namespace damaged ("ACPI Error: ... [PRTA]", legacy IRQ routing
 # lost), which the rest of the suite must not inherit.
 #
-# e1kx-topology: nics=1 wiring=tap append=e1kx.isolate=fi
+# e1kx-topology: nics=1 wiring=tap append=e1kx.isolate=fi acpi=noirq
 # e1kx-timeout: 900
 set -uo pipefail
 # shellcheck source=lib.sh

@@ -13,7 +13,7 @@
 #
 # E1KX_FI_RX_SECS: how long allocations fail under traffic (default 5).
 #
-# e1kx-topology: nics=1 wiring=tap append=e1kx.isolate=fi
+# e1kx-topology: nics=1 wiring=tap append=e1kx.isolate=fi acpi=noirq
 # e1kx-timeout: 180
 set -uo pipefail
 # shellcheck source=lib.sh
