@@ -198,6 +198,8 @@ ethtool -G "$NET_IF" rx "$PM_RING" tx "$PM_RING" ||
 	ktap_bail "cannot set ring sizes to $PM_RING"
 ktap_check "iperf3 before sleep" ev_iperf_once 6301 5
 ktap_check "setup read back before sleep" pm_cfg_ok
+# Done with the host peer's helpers (the relay is not used after this)
+net_cleanup
 
 if [ "$(findmnt -n -o FSTYPE -T /)" != 9p ] || [ -z "${E1KX_SERIAL_OUT:-}" ]; then
 	pm_cycles
