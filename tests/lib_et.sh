@@ -20,6 +20,9 @@
 # Interrupts: et_irqs            sum of /proc/interrupts counts of IF-rxtx-*
 # Debugfs:  et_fault_file        path of fault_inject for IF, or "" (mounts
 #                                debugfs if needed)
+# RX flows: et_iperf_server PORT, et_iperf_stop PORT, et_iperf_rx PORT N
+#           SECS [rss_pick opts] (sets D0 D1 DT PRED0 PRED1 IPERF_OK), then
+#           et_spread, et_as_predicted, et_only_q0, et_one_queue
 
 ET_REG_NAMES=(CTRL STATUS CTRL_EXT EECD FCAL FCAH FCT VET FCTTV ITR IMS EIAC
 	IAM IVAR EITR0 EITR1 EITR2 RCTL TCTL TIPG LEDCTL EXTCNF_CTRL PBA FCRTL
@@ -163,12 +166,19 @@ _et_q() {
 	echo "${v:-0}"
 }
 
-# et_iperf_rx PORT FLOWS SECS: peer -> guest TCP; sets D0 D1 (rx_queue_N
-# packet deltas), DT (D0 + D1) and IPERF_OK (1 if iperf3 reported a result).
+# et_iperf_rx PORT FLOWS SECS [rss_pick options]: peer -> guest TCP from
+# client ports chosen by rss_pick (spread over queues 0/1 by default); sets
+# D0 D1 (rx_queue_N packet deltas), DT (D0 + D1), PRED0 PRED1 (flows the
+# Toeplitz hash predicts per queue) and IPERF_OK (1 if iperf3 reported a
+# result).
 et_iperf_rx() {
-	local a0 a1 out
+	local a0 a1 out pick base
+	pick=$(rss_pick "$IF" "$1" "$2" "${@:4}") || pick=
+	read -r base PRED0 PRED1 _ <<<"${pick:-- ? ?}"
+	echo "# ports from $base, predicted per queue / per flow: ${pick#* }"
 	a0=$(_et_q 0) a1=$(_et_q 1)
-	out=$(e1kx-ctl peer --timeout $(($3 + 60)) -- "iperf3 -c $G4 -p $1 -P $2 -t $3" 2>&1)
+	out=$(e1kx-ctl peer --timeout $(($3 + 60)) -- \
+		"iperf3 -c $G4 -p $1 -P $2 -t $3 ${pick:+--cport $base}" 2>&1)
 	IPERF_OK=0
 	grep -q receiver <<<"$out" && IPERF_OK=1
 	grep -E 'receiver' <<<"$out" | tail -n1 | sed 's/^/# /'
@@ -180,6 +190,21 @@ et_iperf_rx() {
 # et_spread: both queues got >= 5% of DT (and DT > 1000).
 et_spread() {
 	[ "$DT" -gt 1000 ] && [ $((D0 * 20)) -ge "$DT" ] && [ $((D1 * 20)) -ge "$DT" ]
+}
+
+# et_as_predicted: a queue the hash predicts no flow for got < 5% of DT,
+# a queue predicted to get flows got >= 1% (and DT > 1000).
+et_as_predicted() {
+	local q d p
+	[ "$DT" -gt 1000 ] || return 1
+	for q in 0 1; do
+		d=$((q ? D1 : D0)) p=$((q ? PRED1 : PRED0))
+		if [ "$p" -eq 0 ]; then
+			[ $((d * 20)) -lt "$DT" ] || return 1
+		else
+			[ $((d * 100)) -ge "$DT" ] || return 1
+		fi
+	done
 }
 
 # et_only_q0: queue 1 got < 1% of DT (and DT > 1000).

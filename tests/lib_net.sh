@@ -21,6 +21,12 @@
 #                                  output to $PEER_TMP/NAME
 #           peer_wait_file NAME SECS  wait until the background job's output
 #                                  file is non-empty; print it
+# RSS:      rss_pick IF DPORT N [--base B | --toward Q]
+#                                  "BASE N0 N1 Q...": client ports BASE..
+#                                  for N TCP flows P4 -> G4:DPORT (iperf3
+#                                  -P N --cport BASE) spread over queues 0/1
+#                                  (or all toward Q), and the queue the
+#                                  Toeplitz hash predicts for each
 # Reports:  tx_timeouts IF          dmesg lines of TX watchdog timeouts on IF
 #                                  (not "WARNING:" on every kernel, so the
 #                                  harness's report scan can miss them)
@@ -45,6 +51,10 @@ net_tap_setup() {
 	ip addr add "$G4/24" dev "$NET_IF" || return 1
 	ip addr add "$G6/64" dev "$NET_IF" nodad || return 1
 	wait_carrier "$NET_IF" 15
+}
+
+rss_pick() {
+	"$E1KX_TESTS_DIR/tools/rss_predict.py" "$1" "$P4" "$G4" "$2" "$3" "${@:4}"
 }
 
 nsa() { ip netns exec dpa "$@"; }
