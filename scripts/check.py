@@ -11,8 +11,9 @@ group with the console log, results.tap).  The last line printed is
 
 Topology keys: nics=N, wiring=none|tap|b2b, pcihp=native|acpi (how the
 root ports hot-plug: the harness default is native PCIe hotplug, acpi is
-QEMU's ACPI hotplug), append=<kernel arguments, rest of the line> (a
-unique e1kx.isolate=<name> gives a test a guest of its own).
+QEMU's ACPI hotplug), mem=MiB (guest RAM, default 1024),
+append=<kernel arguments, rest of the line> (a unique e1kx.isolate=<name>
+gives a test a guest of its own).
 
     scripts/check.py [--tests a,b] [--kernel BZIMAGE [--modules DIR]]
                      [--timeout-scale N] [--kmemleak] [--logdir DIR]
@@ -54,7 +55,8 @@ def test_programs():
 
 def read_headers(name):
     """(topology dict, timeout) from a test's header lines."""
-    topo = {"nics": "1", "wiring": "none", "append": "", "pcihp": "native"}
+    topo = {"nics": "1", "wiring": "none", "append": "", "pcihp": "native",
+            "mem": "1024"}
     timeout = 120
     with open(os.path.join(TESTS_DIR, name)) as f:
         for line in f:
@@ -92,7 +94,8 @@ class Group:
         app = "-" + re.sub(r"[^A-Za-z0-9]+", "_", t["append"]) \
             if t["append"] else ""
         hp = "-acpihp" if t["pcihp"] == "acpi" else ""
-        return f"nics{t['nics']}-{t['wiring']}{hp}{app}"
+        mem = f"-{t['mem']}M" if t["mem"] != "1024" else ""
+        return f"nics{t['nics']}-{t['wiring']}{hp}{mem}{app}"
 
 
 def run_group(g, idx, args, tap_out):
@@ -102,7 +105,8 @@ def run_group(g, idx, args, tap_out):
     slack = BOOT_SLACK * args.timeout_scale + (KMEMLEAK_SLACK if args.kmemleak
                                                else 0)
     cmd = [os.path.join(SCRIPTS_DIR, "e1kx-vm"), "--nics", g.topo["nics"],
-           "--wiring", g.topo["wiring"], "--logdir", logdir,
+           "--wiring", g.topo["wiring"], "--mem", g.topo["mem"],
+           "--logdir", logdir,
            "--timeout", str(g.timeout + slack)]
     if g.topo["append"]:
         cmd += ["--append", g.topo["append"]]
@@ -189,8 +193,10 @@ def main():
         topo, tmo = read_headers(t)
         if topo["pcihp"] not in ("native", "acpi"):
             sys.exit(f"check.py: {t}: pcihp must be native or acpi")
+        if not topo["mem"].isdigit() or not 256 <= int(topo["mem"]) <= 8192:
+            sys.exit(f"check.py: {t}: mem must be 256..8192 (MiB)")
         key = (topo["nics"], topo["wiring"], topo["append"], topo["pcihp"],
-               args.kernel)
+               topo["mem"], args.kernel)
         if key not in groups:
             groups[key] = Group(key, topo)
         groups[key].tests.append(t)

@@ -25,7 +25,7 @@
 # result line (and the kmemleak one) on the harness's serial port and
 # powers the guest off; it runs alone in its guest (append=e1kx.isolate).
 #
-# e1kx-topology: nics=1 wiring=tap append=e1kx.isolate=pm
+# e1kx-topology: nics=1 wiring=tap mem=2048 append=e1kx.isolate=pm
 # e1kx-timeout: 600
 set -uo pipefail
 # shellcheck source=lib.sh
@@ -83,6 +83,7 @@ pm_cycle() {
 	local desc=$1 state=$2 test=$3 want=$4 rc
 	shift 4
 	dmesg -C
+	echo "# before: $(grep -E '^(MemTotal|MemFree|MemAvailable):' /proc/meminfo | tr -s ' \n' ' ')"
 	echo "${test:-none}" >/sys/power/pm_test
 	rc=0
 	# shellcheck disable=SC2320 # the status of the write itself
