@@ -309,10 +309,24 @@ out:
 static void e1kx_tx_timeout(struct net_device *netdev, unsigned int txqueue)
 {
 	struct e1kx_priv *priv = netdev_priv(netdev);
+	struct e1kx_tx_ring *ring;
 
 	WRITE_ONCE(priv->tx_timeouts, priv->tx_timeouts + 1);
-	netdev_err_once(netdev, "TX queue %u stalled, scheduling a reset\n",
-			txqueue);
+	/* What the stall looked like, for the report: rare, so read freely */
+	if (txqueue < priv->num_queue_pairs) {
+		ring = &priv->tx_ring[txqueue];
+		netdev_err(netdev,
+			   "TX queue %u stalled (ntu %u ntc %u, TDH %u TDT %u, IMS %#x, vector %s), scheduling a reset\n",
+			   txqueue, READ_ONCE(ring->next_to_use),
+			   READ_ONCE(ring->next_to_clean),
+			   e1kx_rd32(priv, E1KX_TDH(txqueue)),
+			   e1kx_rd32(priv, E1KX_TDT(txqueue)),
+			   e1kx_rd32(priv, E1KX_IMS),
+			   priv->q_vector[txqueue].masked ? "masked" : "unmasked");
+	} else {
+		netdev_err(netdev, "TX queue %u stalled, scheduling a reset\n",
+			   txqueue);
+	}
 	schedule_work(&priv->reset_task);
 }
 
