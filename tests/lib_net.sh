@@ -21,7 +21,7 @@
 #                                  output to $PEER_TMP/NAME
 #           peer_wait_file NAME SECS  wait until the background job's output
 #                                  file is non-empty; print it
-# RSS:      rss_pick IF DPORT N [--base B | --toward Q]
+# RSS:      rss_pick IF DPORT N [--toward Q]
 #                                  "BASE N0 N1 Q...": client ports BASE..
 #                                  for N TCP flows P4 -> G4:DPORT (iperf3
 #                                  -P N --cport BASE) spread over queues 0/1

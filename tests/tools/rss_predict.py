@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Predict the RX queue of TCP/IPv4 flows from the interface's RSS state.
 
-  rss_predict.py IFACE SRC DST DPORT NFLOWS [--base PORT | --toward Q]
+  rss_predict.py IFACE SRC DST DPORT NFLOWS [--toward Q]
 
 Reads the key and the indirection table (ethtool -x IFACE) and the tcp4
 hash fields (ethtool -n IFACE rx-flow-hash tcp4), and computes the
@@ -10,12 +10,12 @@ Toeplitz hash the 82574L computes for the flows SRC:p -> DST:DPORT with
 p = BASE .. BASE+NFLOWS-1 (iperf3 -P NFLOWS --cport BASE uses these).
 The queue is the indirection entry at the hash's 7 low bits.
 
-Without --base, picks a random BASE in 20000..59999 whose flows are spread
-as evenly as possible over queues 0 and 1 (tries up to 4000 bases); with
---toward Q, the BASE that puts the most flows on queue Q.
+Picks a random BASE in 20000..59999 whose flows are spread as evenly as
+possible over queues 0 and 1 (tries up to 4000 bases); with --toward Q,
+the BASE that puts the most flows on queue Q.
 Kernels pick even ephemeral ports for connect(), so which queue N flows
 with kernel-chosen ports hit depends on a few key bits and, with a random
-key, all of them land on one queue in about one boot out of eight; tests
+key, 8 of them all land on one queue for about 7% of keys; tests
 that want a spread choose their ports with this tool instead.
 
 Output: "BASE N0 N1 Q..." (flows predicted per queue, then each flow's
@@ -96,16 +96,11 @@ def pick(state, src, dst, dport, n, toward):
 
 def main(argv):
     args = argv[1:]
-    base = toward = None
-    for opt in ("--base", "--toward"):
-        if opt in args:
-            i = args.index(opt)
-            val = int(args[i + 1])
-            del args[i:i + 2]
-            if opt == "--base":
-                base = val
-            else:
-                toward = val
+    toward = None
+    if "--toward" in args:
+        i = args.index("--toward")
+        toward = int(args[i + 1])
+        del args[i:i + 2]
     if len(args) != 5:
         print(__doc__, file=sys.stderr)
         return 2
@@ -116,10 +111,7 @@ def main(argv):
     except (OSError, ValueError, subprocess.CalledProcessError) as e:
         print("rss_predict: %s" % e, file=sys.stderr)
         return 1
-    if base is None:
-        base, q = pick(state, src, dst, dport, n, toward)
-    else:
-        q = queues(state, src, dst, dport, base, n)
+    base, q = pick(state, src, dst, dport, n, toward)
     print(base, q.count(0), q.count(1), *q)
     return 0
 
