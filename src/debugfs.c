@@ -5,7 +5,8 @@
  * /sys/kernel/debug/e1kx/<pci-bdf>/fault_inject takes a bitmask of
  * E1KX_FAULT_* to simulate device faults that QEMU cannot produce: a
  * stuck register bit and lost interrupts (seen by the self-test), a
- * transmit queue the device stops consuming (seen by the TX watchdog) and
+ * transmit queue the device stops consuming (seen by the TX watchdog;
+ * the reset that follows clears it, as it would cure a hung device) and
  * failing RX buffer allocations (counted in rx_queue_N_alloc_fail; the
  * ring refills once the bit is cleared).
  */

@@ -295,6 +295,11 @@ static void e1kx_reset_task(struct work_struct *work)
 	netdev_warn(netdev, "resetting the device\n");
 	WRITE_ONCE(priv->resets, priv->resets + 1);
 	e1kx_down(priv);
+	/*
+	 * An injected TX stall stands for a hung device, which the reset
+	 * cures: left set, it would hold the new rings' doorbell too.
+	 */
+	WRITE_ONCE(priv->faults, priv->faults & ~E1KX_FAULT_TX_STALL);
 	e1kx_hw_reset(priv);
 	e1kx_hw_init(priv);
 	err = e1kx_up(priv);

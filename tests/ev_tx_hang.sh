@@ -5,9 +5,11 @@
 # fault_inject bit 2 (E1KX_FAULT_TX_STALL) stops the driver from handing
 # descriptors to the device, so the TX queue stalls.  The stack's TX
 # watchdog must report the queue (ndo_tx_timeout -> ethtool -S tx_timeouts),
-# the driver must reset (ethtool -S resets) and, with the knob cleared,
-# traffic must resume: iperf3's last seconds move data again, a second
-# iperf3 run is clean, and no further timeout fires (no timeout storm).
+# the driver must reset (ethtool -S resets), the reset must clear the
+# injected stall (as a reset cures a hung device; left set, it would hold
+# the new rings' doorbell and stall again) and traffic must resume:
+# iperf3's last seconds move data again, a second iperf3 run is clean, and
+# no further timeout fires (no timeout storm).
 # E1KX_HANG_SECS (default 75, times E1KX_TIMEOUT_SCALE) is the length of
 # the iperf3 run (4 flows):
 # after a stall of ~10 s, TCP's backed-off retransmission timers may take
@@ -26,7 +28,8 @@ source "$(dirname "$0")/lib_ev.sh"
 SCALE=${E1KX_TIMEOUT_SCALE:-1}
 SECS=$((${E1KX_HANG_SECS:-75} * SCALE))
 DETECT=$((40 * SCALE))
-ktap_plan 8
+STALL=4	# E1KX_FAULT_TX_STALL
+ktap_plan 9
 unload_e1kx
 net_tap_setup 0 || ktap_bail "cannot set up NIC 0 (driver $E1KX_DRIVER)"
 peer_tmp_init || ktap_bail "no host temp dir"
@@ -59,13 +62,12 @@ to0=$(ev_stat tx_timeouts)
 rs0=$(ev_stat resets)
 ev_iperf_start 5901 "$SECS" -P 4
 sleep 6
-echo 4 >"$fault"
+echo "$STALL" >"$fault"
 t0=$SECONDS
 # The watchdog fires 5 s (watchdog_timeo) after the oldest stalled packet.
 while (($(ev_stat tx_timeouts) == to0)) && ((SECONDS - t0 < DETECT)); do
 	sleep 0.2
 done
-echo 0 >"$fault"
 dt=$((SECONDS - t0))
 to1=$(ev_stat tx_timeouts)
 if ((to1 > to0)); then
@@ -83,6 +85,10 @@ for ((i = 0; i < 100; i++)); do
 done
 rs1=$(ev_stat resets)
 ktap_check "driver reset the device (resets $rs0 -> $rs1)" test "$rs1" -gt "$rs0"
+knob=$(cat "$fault")
+ktap_check "the reset cleared the injected stall (fault_inject $knob)" \
+	test "$((knob & STALL))" -eq 0
+echo 0 >"$fault"
 ktap_check "carrier back after the reset" wait_carrier "$IF" 15
 
 ev_iperf_wait $((SECS + 50))
