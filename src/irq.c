@@ -274,6 +274,12 @@ void e1kx_irq_enable(struct e1kx_priv *priv)
 	unsigned int q;
 
 	e1kx_moderation_apply(priv);
+	/*
+	 * Start from no latched cause (write 1 to clear): one left over from
+	 * before the down would count as already signalled in QEMU, which
+	 * then stays silent about that cause for good.
+	 */
+	e1kx_wr32(priv, E1KX_ICR, E1KX_INT_ALL);
 	if (priv->irq_mode != E1KX_IRQ_MSIX) {
 		e1kx_wr32(priv, E1KX_IMS, E1KX_INT_LSC | E1KX_INT_LEGACY_QUEUE);
 		e1kx_flush(priv);

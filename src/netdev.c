@@ -153,8 +153,13 @@ void e1kx_down(struct e1kx_priv *priv)
 		return;
 	netif_tx_disable(priv->netdev);
 	e1kx_hw_stop_dma(priv);
-	e1kx_irq_disable(priv);
+	/*
+	 * NAPI first: a poll that ends after the mask below would unmask its
+	 * vector again, and with auto-clear already off QEMU keeps the cause
+	 * latched and never signals that vector again after e1kx_up().
+	 */
 	e1kx_napi_disable(priv);
+	e1kx_irq_disable(priv);
 	e1kx_dim_cancel(priv);
 	e1kx_irq_release(priv);
 	for (q = 0; q < priv->num_queue_pairs; q++) {
