@@ -18,6 +18,12 @@ gives a test a guest of its own).
     scripts/check.py [--tests a,b] [--kernel BZIMAGE [--modules DIR]]
                      [--timeout-scale N] [--kmemleak] [--logdir DIR]
 
+A test that ends its guest in a way it cannot report on itself (ev_pm's
+ACPI S4 power-off) prints, on its result channel before that,
+"@@E1KX-CONSOLE-REQUIRE <test> <description>@@ <regex>": once the guest
+has exited, the test fails unless the regex matches a line of the guest's
+console log.
+
 Debug kernels (make check KERNEL=debug) are slower: --timeout-scale
 multiplies every timeout.  --kmemleak makes each guest end with a kmemleak
 scan, reported as one more result per group, "kmemleak[<group>]".
@@ -37,6 +43,7 @@ TESTS_DIR = os.path.join(REPO, "tests")
 OUT_DIR = os.path.join(REPO, "build", "check")
 
 RESULT_RE = re.compile(r"^(ok|not ok) (\d+) (\S+)(?: # (.*))?$")
+REQUIRE_RE = re.compile(r"^@@E1KX-CONSOLE-REQUIRE (\S+) (.+?)@@ (.+)$")
 BOOT_SLACK = 90  # seconds per guest on top of the tests' own timeouts
 KMEMLEAK_SLACK = 600  # two kmemleak scans at the end of a debug guest
 
@@ -86,6 +93,7 @@ class Group:
         self.tests = []
         self.timeout = 0
         self.results = {}  # test -> (ok, directive)
+        self.requires = []  # (test, description, console regex)
         self.note = None
 
     @property
@@ -134,6 +142,9 @@ def run_group(g, idx, args, tap_out):
             if m and (m.group(3) in g.tests or
                       (args.kmemleak and m.group(3) == "kmemleak")):
                 g.results[m.group(3)] = (m.group(1) == "ok", m.group(4) or "")
+            m = REQUIRE_RE.match(line)
+            if m and m.group(1) in g.tests:
+                g.requires.append(m.groups())
             print(f"# {line}", file=tap_out, flush=True)
         rc = p.wait()
     dt = time.monotonic() - t0
@@ -145,7 +156,25 @@ def run_group(g, idx, args, tap_out):
         g.note = "guest died or never ran the tests (see console.log)"
     elif rc not in (0, 1):
         g.note = f"guest runner exited with status {rc}"
+    check_console(g, os.path.join(logdir, "console.log"), tap_out)
     return logdir
+
+
+def check_console(g, console_log, tap_out):
+    """Fail tests whose @@E1KX-CONSOLE-REQUIRE lines the console lacks."""
+    if not g.requires:
+        return
+    try:
+        with open(console_log, errors="replace") as f:
+            console = f.read()
+    except OSError:
+        console = ""
+    for test, desc, regex in g.requires:
+        seen = re.search(regex, console, re.M) is not None
+        print(f"# console check for {test}: {desc}: "
+              f"{'seen' if seen else 'NOT seen'}", file=tap_out, flush=True)
+        if not seen and g.results.get(test, (False, ""))[0]:
+            g.results[test] = (False, f"not on the console: {desc}")
 
 
 def main():

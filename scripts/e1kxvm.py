@@ -38,6 +38,9 @@ RC_TIMEOUT = 124
 RC_NO_RESULT = 125
 
 START_MARKER = b"@@E1KX-START@@"
+# How long QEMU gets to end after the exit marker (ev_pm's ACPI S4
+# power-off runs every device's poweroff callbacks first; slow on debug).
+POWEROFF_WAIT = 60
 EXIT_RE = re.compile(rb"\n?@@E1KX-EXIT (\d+)@@\n?")
 
 # Modules the initramfs needs (plus their dependencies from modules.dep).
@@ -614,7 +617,7 @@ def run_vm(command, nics=1, wiring="none", append="", kernel=None,
             out.flush()
             rc = exit_status
             try:
-                qemu.wait(timeout=15)
+                qemu.wait(timeout=POWEROFF_WAIT)
             except subprocess.TimeoutExpired:
                 log("guest did not power off; killing QEMU")
     except Timeout:

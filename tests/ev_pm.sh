@@ -12,8 +12,16 @@
 #     image would be taken), then restore;
 #   - hibernation without swap: freeze, the image is taken, thaw, then the
 #     image cannot be written (no swap), which the test expects.
-# The poweroff callback (same function as suspend) needs an image written
-# to swap and a powered-off VM; shutdown runs at every guest's power-off.
+# Last, under the harness and with e1kx: the driver is loaded again, the
+# link brought up, and the guest enters ACPI S4 the way a hibernating
+# system powers off after writing its image (user-space hibernation
+# through /dev/snapshot: freeze, then power off; no image is needed for
+# that).  The PCI core runs the poweroff callbacks, printed on the console
+# (no_console_suspend, pm_print_times), and QEMU ends.  The guest cannot
+# report on that itself: it asks the harness (@@E1KX-CONSOLE-REQUIRE, see
+# scripts/check.py) to fail ev_pm unless the console shows
+# pci_pm_poweroff and pci_pm_poweroff_noirq returning 0 for the NIC.
+# shutdown runs at every other guest's power-off.
 # A real suspend-to-idle (rtcwake -m freeze) never wakes up in QEMU 7.2:
 # its RTC alarm is not a wake-up event there.
 # Finally the driver must unload cleanly.
@@ -25,7 +33,7 @@
 # result line (and the kmemleak one) on the harness's serial port and
 # powers the guest off; it runs alone in its guest (append=e1kx.isolate).
 #
-# e1kx-topology: nics=1 wiring=tap mem=2048 append=e1kx.isolate=pm
+# e1kx-topology: nics=1 wiring=tap mem=2048 append=e1kx.isolate=pm no_console_suspend
 # e1kx-timeout: 600
 set -uo pipefail
 # shellcheck source=lib.sh
@@ -39,7 +47,7 @@ PM_MTU=1400
 PM_RING=512
 # Programs the second part runs (plus their libraries) in the tmpfs root
 PM_TOOLS="bash cat sleep grep sed awk tee head tail tr wc cut mktemp rm sync
-	dmesg ip ethtool ping rmmod dirname"
+	dmesg ip ethtool ping rmmod dirname insmod perl"
 
 # pm_cfg_ok: the setup made before the first transition is still there
 pm_cfg_ok() {
@@ -148,6 +156,9 @@ pm_ramroot() {
 	ln -s bash "$d/bin/sh"
 	cp -L /etc/ld.so.cache "$d/etc/" 2>/dev/null
 	cp "$E1KX_TESTS_DIR"/{lib.sh,lib_net.sh,lib_ev.sh,ev_pm.sh} "$d/t/" || return 1
+	if [ "$E1KX_DRIVER" = e1kx ]; then
+		cp "$(e1kx_ko)" "$d/t/e1kx.ko" || return 1
+	fi
 	mount -t proc proc "$d/proc" && mount -t sysfs sysfs "$d/sys" &&
 		mount -t devtmpfs devtmpfs "$d/dev" || return 1
 	mount -t debugfs debugfs "$d/sys/kernel/debug" 2>/dev/null
@@ -157,18 +168,75 @@ pm_ramroot() {
 	} >"$d/t/state.sh"
 }
 
+# ioctl numbers of <linux/suspend_ioctls.h>: _IO('3', nr)
+SNAPSHOT_FREEZE=$((0x3301))
+SNAPSHOT_PLATFORM_SUPPORT=$((0x330f))
+SNAPSHOT_POWER_OFF=$((0x3310))
+
+# pm_poweroff_prepare OUT: load e1kx again, bring its link up and tell the
+# harness what the console must show after the S4 power-off.  Returns 1 if
+# the power-off is not to be tried (the reason goes to OUT); once the
+# harness has been told, such a return fails ev_pm there.
+pm_poweroff_prepare() {
+	local out=$1 ifc='' cb n
+	local -a nets
+	if [ "$E1KX_DRIVER" != e1kx ]; then
+		echo "# S4 power-off not tried: driver $E1KX_DRIVER" >"$out"
+		return 1
+	fi
+	if ! grep -qw platform /sys/power/disk; then
+		echo "# S4 power-off not tried: no platform mode in /sys/power/disk" >"$out"
+		return 1
+	fi
+	# From here on a failure to get there fails ev_pm
+	for cb in poweroff poweroff_noirq; do
+		printf '@@E1KX-CONSOLE-REQUIRE ev_pm.sh %s@@ %s\n' \
+			"S4 power-off: pci_pm_$cb returned 0 for $PM_BDF" \
+			"$PM_BDF: (PM: )?pci_pm_$cb\+0x[0-9a-f]+/0x[0-9a-f]+ returned 0 after" >"$out"
+	done
+	insmod /t/e1kx.ko || { echo "# S4 power-off: insmod failed" >"$out"; return 1; }
+	for ((n = 0; n < 50; n++)); do
+		nets=("/sys/bus/pci/devices/$PM_BDF/net/"*)
+		[ -e "${nets[0]}" ] && ifc=${nets[0]##*/} && break
+		sleep 0.1
+	done
+	if ip link set "${ifc:-none}" up && wait_carrier "$ifc" 20; then
+		echo "# S4 power-off with e1kx loaded, $ifc up with carrier" >"$out"
+	else
+		echo "# S4 power-off: $PM_BDF (${ifc:-no netdev}) has no carrier" >"$out"
+	fi
+	echo 1 >/sys/power/pm_print_times
+}
+
+# pm_poweroff_enter OUT: power the guest off through ACPI S4 as hibernation
+# does (user-space hibernation: freeze, then power off; no image needed).
+# Returns only if that failed.  Nothing here may wait for a frozen task:
+# output goes straight to the serial port.
+pm_poweroff_enter() {
+	perl -e 'open(my $f, "<", "/dev/snapshot") or die "# /dev/snapshot: $!\n";
+		ioctl($f, $ARGV[0], 0) or die "# SNAPSHOT_FREEZE: $!\n";
+		ioctl($f, $ARGV[1], 1) or die "# SNAPSHOT_PLATFORM_SUPPORT: $!\n";
+		ioctl($f, $ARGV[2], 0) or die "# SNAPSHOT_POWER_OFF: $!\n";
+		print "# SNAPSHOT_POWER_OFF returned\n";' \
+		"$SNAPSHOT_FREEZE" "$SNAPSHOT_PLATFORM_SUPPORT" "$SNAPSHOT_POWER_OFF" \
+		>"$1" 2>&1
+}
+
 # Under the harness, in the tmpfs root: run the cycles, then print the
 # result lines the runner would have printed and power the guest off.
 pm_takeover() {
-	local out=$E1KX_SERIAL_OUT log=/tmp/ev_pm.out rc failed=0
+	local out=$E1KX_SERIAL_OUT log=/tmp/ev_pm.out rc failed=0 s4=0
 	bash /t/ev_pm.sh --cycles 2>&1 | tee "$log" | sed -u 's/^/# /' >"$out"
 	rc=${PIPESTATUS[0]}
 	runner_verdict "$E1KX_RUNNER_N" ev_pm.sh "$rc" "$log" >"$out" || failed=1
 	if [ "${E1KX_RUNNER_KMEMLEAK:-0}" = 1 ]; then
 		runner_kmemleak $((E1KX_RUNNER_N + 1)) "$log.kmemleak" >"$out" || failed=1
 	fi
+	# A subshell: whatever goes wrong in it, the exit marker still follows
+	(pm_poweroff_prepare "$out") && s4=1
 	printf '\n@@E1KX-EXIT %d@@\n' "$failed" >"$out"
 	sync
+	[ "$s4" = 1 ] && pm_poweroff_enter "$out"
 	echo o >/proc/sysrq-trigger
 	sleep 60
 }
@@ -181,6 +249,8 @@ case "${1:-}" in
 	ktap_finish
 	;;
 --takeover)
+	# shellcheck source=/dev/null
+	source /t/state.sh 2>/dev/null
 	pm_takeover
 	exit 1
 	;;
