@@ -109,6 +109,7 @@ enum e1kx_state_bits {
 				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
 #define E1KX_MAX_MTU		9216
 #define E1KX_RX_REFILL_BATCH	16
+#define E1KX_RX_COPYBREAK	256	/* copied, buffer reused (rx.c) */
 
 struct e1kx_ring_stats {
 	struct u64_stats_sync syncp;

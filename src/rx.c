@@ -85,6 +85,31 @@ static void e1kx_rx_frame_bad(struct e1kx_rx_ring *ring, u64 *counter)
 	ring->frame_bad = true;
 }
 
+/*
+ * A one-buffer frame of at most E1KX_RX_COPYBREAK bytes (ACKs, control
+ * traffic) is copied into a small skb and its buffer goes straight back to
+ * the pool. Such frames can sit in a socket queue for long; they then hold
+ * no pool page, which Linux 6.1 keeps DMA-mapped until it comes back, even
+ * past the device's removal.
+ */
+static void e1kx_rx_copy(struct e1kx_rx_ring *ring, u16 i, unsigned int len)
+{
+	struct page *page = ring->bufs[i].page;
+	u32 offset = ring->bufs[i].offset + E1KX_RX_HEADROOM;
+	struct sk_buff *skb;
+
+	ring->bufs[i].page = NULL;
+	dma_sync_single_range_for_cpu(ring->dev, page_pool_get_dma_addr(page),
+				      offset, len, DMA_FROM_DEVICE);
+	skb = napi_alloc_skb(ring->napi, len);
+	if (likely(skb))
+		skb_put_data(skb, page_address(page) + offset, len);
+	else
+		e1kx_rx_frame_bad(ring, &ring->stats.drops);
+	ring->skb = skb;
+	page_pool_recycle_direct(ring->pool, page);
+}
+
 /* Attach the buffer of descriptor i to the frame in progress */
 static void e1kx_rx_buffer(struct e1kx_rx_ring *ring, u16 i, unsigned int len)
 {
@@ -195,12 +220,19 @@ int e1kx_rx_poll(struct e1kx_rx_ring *ring, int budget)
 		const union e1kx_rx_desc *d = &ring->desc[ntc];
 		u32 staterr = le32_to_cpu(READ_ONCE(d->wb.status_err));
 		struct sk_buff *skb;
+		unsigned int len;
 
 		if (!(staterr & E1KX_RXD_STA_DD))
 			break;
 		/* The rest of the descriptor is valid only after DD */
 		dma_rmb();
-		e1kx_rx_buffer(ring, ntc, le16_to_cpu(d->wb.length));
+		len = le16_to_cpu(d->wb.length);
+		if (!ring->skb && !ring->frame_bad &&
+		    (staterr & E1KX_RXD_STA_EOP) &&
+		    len && len <= E1KX_RX_COPYBREAK)
+			e1kx_rx_copy(ring, ntc, len);
+		else
+			e1kx_rx_buffer(ring, ntc, len);
 		ntc = e1kx_rx_next(ring, ntc);
 		if (!(staterr & E1KX_RXD_STA_EOP))
 			continue;
