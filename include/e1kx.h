@@ -85,7 +85,8 @@ enum e1kx_state_bits {
 };
 
 /* Ring sizes: descriptors, a multiple of 8 (128-byte RDLEN/TDLEN units) */
-#define E1KX_RING_DEFAULT	256
+#define E1KX_TX_RING_DEFAULT	256
+#define E1KX_RX_RING_DEFAULT	1024
 #define E1KX_RING_MIN		128
 #define E1KX_RING_MAX		4096
 #define E1KX_RING_ALIGN		8
@@ -110,6 +111,11 @@ enum e1kx_state_bits {
 #define E1KX_MAX_MTU		9216
 #define E1KX_RX_REFILL_BATCH	16
 #define E1KX_RX_COPYBREAK	256	/* copied, buffer reused (rx.c) */
+#define E1KX_RX_COPY_BLOCK	64	/* E1KX_RX_COPYBREAK is a multiple */
+#define E1KX_RX_COPY_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
+#define E1KX_RX_COPY_TRUESIZE	(SKB_DATA_ALIGN(E1KX_RX_COPY_HEADROOM + \
+					       E1KX_RX_COPYBREAK) + \
+				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
 
 struct e1kx_ring_stats {
 	struct u64_stats_sync syncp;
@@ -167,6 +173,7 @@ struct e1kx_rx_ring {
 	union e1kx_rx_desc *desc;
 	struct e1kx_rx_buf *bufs;
 	struct page_pool *pool;
+	struct page_pool *copy_pool;	/* unmapped pages for copied frames */
 	struct device *dev;
 	struct net_device *netdev;
 	struct napi_struct *napi;

@@ -436,8 +436,8 @@ void e1kx_netdev_setup(struct e1kx_priv *priv)
 	netdev->max_mtu = E1KX_MAX_MTU;
 	netdev->watchdog_timeo = E1KX_TX_TIMEOUT;
 
-	priv->tx_ring_count = E1KX_RING_DEFAULT;
-	priv->rx_ring_count = E1KX_RING_DEFAULT;
+	priv->tx_ring_count = E1KX_TX_RING_DEFAULT;
+	priv->rx_ring_count = E1KX_RX_RING_DEFAULT;
 	spin_lock_init(&priv->rctl_lock);
 	INIT_DELAYED_WORK(&priv->watchdog, e1kx_watchdog);
 	INIT_WORK(&priv->reset_task, e1kx_reset_task);

@@ -89,24 +89,63 @@ static void e1kx_rx_frame_bad(struct e1kx_rx_ring *ring, u64 *counter)
  * A one-buffer frame of at most E1KX_RX_COPYBREAK bytes (ACKs, control
  * traffic) is copied into a small skb and its buffer goes straight back to
  * the pool. Such frames can sit in a socket queue for long; they then hold
- * no pool page, which Linux 6.1 keeps DMA-mapped until it comes back, even
- * past the device's removal.
+ * no DMA-mapped page, which Linux 6.1's page_pool keeps mapped until it
+ * comes back, even past the device's removal. The copies live in pages of
+ * a second pool that maps nothing; being recycled, those pages are never
+ * zeroed again (a fresh page is, on kernels with init_on_alloc).
  */
+
+/*
+ * Copy in whole blocks of constant size, which the compiler turns into
+ * plain moves: a small memcpy() is a "rep movsb", which costs a start-up
+ * penalty on silicon and one emulation step per byte under QEMU's TCG.
+ * Both buffers have room for E1KX_RX_COPYBREAK bytes, a block multiple.
+ */
+static void e1kx_rx_copy_blocks(void *dst, const void *src, unsigned int len)
+{
+	unsigned int off;
+
+	for (off = 0; off < len; off += E1KX_RX_COPY_BLOCK)
+		memcpy(dst + off, src + off, E1KX_RX_COPY_BLOCK);
+}
+
+static struct sk_buff *e1kx_rx_copy_skb(struct e1kx_rx_ring *ring,
+					const void *src, unsigned int len)
+{
+	struct sk_buff *skb;
+	struct page *page;
+	unsigned int off;
+	void *data;
+
+	page = page_pool_dev_alloc_frag(ring->copy_pool, &off,
+					E1KX_RX_COPY_TRUESIZE);
+	if (unlikely(!page))
+		return NULL;
+	data = page_address(page) + off;
+	skb = napi_build_skb(data, E1KX_RX_COPY_TRUESIZE);
+	if (unlikely(!skb)) {
+		page_pool_recycle_direct(ring->copy_pool, page);
+		return NULL;
+	}
+	skb_mark_for_recycle(skb);
+	skb_reserve(skb, E1KX_RX_COPY_HEADROOM);
+	e1kx_rx_copy_blocks(skb->data, src, len);
+	__skb_put(skb, len);
+	return skb;
+}
+
 static void e1kx_rx_copy(struct e1kx_rx_ring *ring, u16 i, unsigned int len)
 {
 	struct page *page = ring->bufs[i].page;
 	u32 offset = ring->bufs[i].offset + E1KX_RX_HEADROOM;
-	struct sk_buff *skb;
 
 	ring->bufs[i].page = NULL;
 	dma_sync_single_range_for_cpu(ring->dev, page_pool_get_dma_addr(page),
-				      offset, len, DMA_FROM_DEVICE);
-	skb = napi_alloc_skb(ring->napi, len);
-	if (likely(skb))
-		skb_put_data(skb, page_address(page) + offset, len);
-	else
+				      offset, round_up(len, E1KX_RX_COPY_BLOCK),
+				      DMA_FROM_DEVICE);
+	ring->skb = e1kx_rx_copy_skb(ring, page_address(page) + offset, len);
+	if (unlikely(!ring->skb))
 		e1kx_rx_frame_bad(ring, &ring->stats.drops);
-	ring->skb = skb;
 	page_pool_recycle_direct(ring->pool, page);
 }
 
@@ -277,6 +316,12 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 		.offset		= 0,
 		.max_len	= PAGE_SIZE << E1KX_RX_PAGE_ORDER,
 	};
+	/* Copied frames: CPU-only pages, never mapped for the device */
+	struct page_pool_params copy_pp = {
+		.flags		= PP_FLAG_PAGE_FRAG,
+		.pool_size	= count,
+		.nid		= dev_to_node(&priv->pdev->dev),
+	};
 	struct device *dev = &priv->pdev->dev;
 	int err = -ENOMEM;
 
@@ -293,6 +338,11 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 		err = PTR_ERR(ring->pool);
 		goto err_desc;
 	}
+	ring->copy_pool = page_pool_create(&copy_pp);
+	if (IS_ERR(ring->copy_pool)) {
+		err = PTR_ERR(ring->copy_pool);
+		goto err_pool;
+	}
 	ring->dev = dev;
 	ring->netdev = priv->netdev;
 	ring->napi = &priv->q_vector[qid].napi;
@@ -304,6 +354,9 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 	ring->starved = false;
 	return 0;
 
+err_pool:
+	page_pool_destroy(ring->pool);
+	ring->pool = NULL;
 err_desc:
 	dma_free_coherent(dev, count * sizeof(*ring->desc), ring->desc,
 			  ring->dma);
@@ -341,10 +394,12 @@ void e1kx_rx_ring_free(struct e1kx_rx_ring *ring)
 		return;
 	e1kx_rx_ring_release_bufs(ring);
 	page_pool_destroy(ring->pool);
+	page_pool_destroy(ring->copy_pool);
 	dma_free_coherent(ring->dev, ring->count * sizeof(*ring->desc),
 			  ring->desc, ring->dma);
 	kvfree(ring->bufs);
 	ring->pool = NULL;
+	ring->copy_pool = NULL;
 	ring->desc = NULL;
 	ring->bufs = NULL;
 }

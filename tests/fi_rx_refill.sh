@@ -26,6 +26,10 @@ source "$(dirname "$0")/lib_et.sh"
 SECS=${E1KX_FI_RX_SECS:-5}
 unload_e1kx
 et_setup || ktap_bail "cannot set up NIC 0 / peer unreachable"
+# A ring of known size, whatever the default: the flood below must use up
+# every posted buffer within E1KX_FI_RX_SECS, also on a slow debug kernel.
+ethtool -G "$IF" rx 256 && wait_ping "$P4" 30 ||
+	ktap_bail "cannot set the RX ring to 256"
 FAULT=$(et_fault_file)
 [ -n "$FAULT" ] || ktap_skip_all "no /sys/kernel/debug/e1kx/<bdf>/fault_inject in this driver build"
 trap '[ -e "$FAULT" ] && echo 0 >"$FAULT"' EXIT
