@@ -98,7 +98,7 @@ static void e1kx_rx_frame_bad(struct e1kx_rx_ring *ring, u64 *counter)
 /*
  * Copy in whole blocks of constant size, which the compiler turns into
  * plain moves: a small memcpy() is a "rep movsb", which costs a start-up
- * penalty on silicon and one emulation step per byte under QEMU's TCG.
+ * penalty on silicon and, under QEMU 7.2's TCG, one block exit per byte.
  * Both buffers have room for E1KX_RX_COPYBREAK bytes, a block multiple.
  */
 static void e1kx_rx_copy_blocks(void *dst, const void *src, unsigned int len)
