@@ -105,6 +105,7 @@ static void e1kx_rx_copy_blocks(void *dst, const void *src, unsigned int len)
 {
 	unsigned int off;
 
+	BUILD_BUG_ON(E1KX_RX_COPYBREAK % E1KX_RX_COPY_BLOCK);
 	for (off = 0; off < len; off += E1KX_RX_COPY_BLOCK)
 		memcpy(dst + off, src + off, E1KX_RX_COPY_BLOCK);
 }
