@@ -35,6 +35,11 @@ MAC = "52:54:00:e1:00:00"        # NIC 0 (scripts/e1kxvm.py nic_mac)
 G4, P4 = "198.18.0.2", "198.18.0.1"
 PEER_IF = "tap0"
 IPERF_PORT = 5201
+# iperf3 3.12 (Debian 12) reads all flows of one client process in one
+# thread, i.e. on one CPU: the multi-flow workload runs one client process
+# per guest vCPU (each with an equal share of the flows, each against its
+# own server port), as a multi-threaded server would.
+MULTI_FLOWS = 8
 LOCK = "/run/lock/e1kx-ctl.lock"
 # A destination MAC nobody owns: pktgen frames reach the host tap and are
 # dropped there as PACKET_OTHERHOST, so the host sends nothing back.
@@ -265,23 +270,40 @@ class Trafgen:
         pass
 
 
-def iperf3(args, secs):
-    """Run the guest iperf3 client against the peer server; Mbit/s."""
-    cmd = ["iperf3", "-c", P4, "-p", str(IPERF_PORT), "-t", str(secs), "-J",
-           *args]
-    r = subprocess.run(cmd, capture_output=True, text=True,
-                       timeout=secs + 60)
+def iperf3_result(p, args, timeout):
+    """Wait for one iperf3 client; its parsed JSON "end" section."""
+    out, err = p.communicate(timeout=timeout)
     try:
-        j = json.loads(r.stdout)
+        j = json.loads(out)
     except ValueError:
-        raise RuntimeError(f"iperf3 {' '.join(args)}: rc {r.returncode}: "
-                           f"{r.stderr.strip()[-300:]}")
+        raise RuntimeError(f"iperf3 {' '.join(args)}: rc {p.returncode}: "
+                           f"{err.strip()[-300:]}")
     if "error" in j:
         raise RuntimeError(f"iperf3 {' '.join(args)}: {j['error']}")
-    end = j["end"]
-    return {"mbps": end["sum_received"]["bits_per_second"] / 1e6,
-            "mbps_sent": end["sum_sent"]["bits_per_second"] / 1e6,
-            "retransmits": end["sum_sent"].get("retransmits")}
+    return j["end"]
+
+
+def iperf3(args, secs, clients=1):
+    """Run guest iperf3 clients against the peer servers, one process per
+    server port, all at once; their receiver rates summed, in Mbit/s."""
+    procs = [subprocess.Popen(["iperf3", "-c", P4, "-p", str(IPERF_PORT + i),
+                               "-t", str(secs), "-J", *args],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+             for i in range(clients)]
+    res = {"mbps": 0.0, "mbps_sent": 0.0, "retransmits": 0}
+    try:
+        for p in procs:
+            end = iperf3_result(p, args, secs + 60)
+            res["mbps"] += end["sum_received"]["bits_per_second"] / 1e6
+            res["mbps_sent"] += end["sum_sent"]["bits_per_second"] / 1e6
+            res["retransmits"] += end["sum_sent"].get("retransmits") or 0
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    return res
 
 
 # Kernel report lines (as tests/lib.sh E1KX_REPORT_RE).
@@ -407,7 +429,13 @@ def main():
     guest_mac = read(f"/sys/class/net/{ifname}/address")
     peer_mac = ctl.peer(f"cat /sys/class/net/{PEER_IF}/address").strip()
     tmp = ctl.peer("mktemp -d /tmp/e1kx-bench.XXXXXX").strip()
-    ctl.peer(f"iperf3 -s -D -B {P4} -p {IPERF_PORT} -I {tmp}/iperf3.pid")
+    nclients = os.cpu_count()
+    if MULTI_FLOWS % nclients:
+        raise RuntimeError(f"{MULTI_FLOWS} flows do not split over "
+                           f"{nclients} CPUs")
+    for i in range(nclients):
+        ctl.peer(f"iperf3 -s -D -B {P4} -p {IPERF_PORT + i} "
+                 f"-I {tmp}/iperf3-{i}.pid")
     time.sleep(0.5)
 
     only = set(args.only.split(",")) if args.only else None
@@ -452,22 +480,23 @@ def main():
                irq_per_pkt=d["irqs"] / max(d[pkt_key], 1),
                cpu_busy_pct=d["cpu_busy_pct"])
 
-    def tcp(name, iargs):
+    def tcp(name, iargs, clients=1):
         ea = ethtool_stats(ifname)
         a = nic.snapshot()
-        r = iperf3(["-O", "1", *iargs], W)
+        r = iperf3(["-O", "1", *iargs], W, clients)
         b = nic.snapshot()
         eb = ethtool_stats(ifname)
         d = delta(a, b)
         time.sleep(0.5)
         pre = nic.snapshot()
         tracer.on()
-        rt = iperf3(iargs, max(1, round(TW)))
+        rt = iperf3(iargs, max(1, round(TW)), clients)
         span = tracer.off()
         post = nic.snapshot()
         td = delta(pre, post)
         pk = d["tcp_out_segs"] + d["ip_in_segs"]
         record(name, mbps=r["mbps"], retransmits=r["retransmits"],
+               clients=clients,
                traced_mbps=rt["mbps"], window=d, traced=td, trace_span=span,
                ethtool_delta=stats_delta(ea, eb),
                pkts_key="tcp_out_segs+ip_in_segs",
@@ -483,7 +512,8 @@ def main():
             "rx_pps", Trafgen(ctl, guest_mac, peer_mac, tmp), "rx_packets")),
         ("tcp_tx", lambda: tcp("tcp_tx", [])),
         ("tcp_rx", lambda: tcp("tcp_rx", ["-R"])),
-        ("tcp_rx_8", lambda: tcp("tcp_rx_8", ["-R", "-P", "8"])),
+        ("tcp_rx_8", lambda: tcp("tcp_rx_8", [
+            "-R", "-P", str(MULTI_FLOWS // nclients)], nclients)),
         ("ping", None),
     ]
     for name, fn in steps:
@@ -531,8 +561,8 @@ def main():
     if rep:
         res["errors"].append("kernel report: " + rep[0].strip())
         note("kernel report: " + rep[0].strip())
-    ctl.peer(f"kill $(cat {tmp}/iperf3.pid) 2>/dev/null; rm -rf {tmp}; true",
-             check=False)
+    ctl.peer(f"kill $(cat {tmp}/iperf3-*.pid) 2>/dev/null; rm -rf {tmp}; "
+             f"true", check=False)
     res["complete"] = True
     print("@@BENCH-JSON@@ " + json.dumps(res), flush=True)
     return 0
