@@ -67,6 +67,14 @@ enum e1kx_irq_mode {
 #define E1KX_USECS_MAX		(E1KX_ITR_INTERVAL * E1KX_ITR_UNIT_NS / \
 				 NSEC_PER_USEC)
 /*
+ * adaptive-tx (moderation.c): a vector that only completed TX for a sample
+ * period gets an interval in which a quarter of its TX ring completes, at
+ * most 1 ms. Periods are HZ/25 (40 ms), long enough for jiffies.
+ */
+#define E1KX_TXM_RING_FRACTION	4
+#define E1KX_TXM_USECS_MAX	1000
+#define E1KX_TXM_PERIOD		DIV_ROUND_UP(HZ, 25)
+/*
  * The "other" vector also fires on RX overrun, which comes in storms
  * while the host is behind: hold it to 100 irq/s (link changes are
  * still seen within 10 ms).
@@ -198,8 +206,15 @@ struct e1kx_q_vector {
 	u32 ims;		/* this vector's causes in IMS */
 	bool masked;		/* MSI-X: masked while NAPI stays busy */
 	unsigned int vector;
+	u32 itr_usecs;		/* the interval EITR/ITR holds */
 	struct dim dim;		/* adaptive RX moderation */
 	u16 dim_events;
+	u32 dim_usecs;		/* net_dim's latest choice */
+	/* adaptive-tx: the current sample period, see moderation.c */
+	unsigned long txm_stamp;
+	u64 txm_tx;
+	u64 txm_rx;
+	u32 tx_only_usecs;	/* 0 unless the last period was TX only */
 };
 
 struct e1kx_priv {
@@ -261,6 +276,7 @@ struct e1kx_priv {
 	/* Interrupt moderation (ethtool -C) */
 	u32 rx_usecs;
 	bool adaptive_rx;
+	bool adaptive_tx;
 
 	/* RSS hash fields (ethtool -N rx-flow-hash), MRQC bits */
 	u32 rss_fields;
@@ -410,9 +426,9 @@ void e1kx_stats_rmon(struct e1kx_priv *priv, struct ethtool_rmon_stats *rmon,
 
 /* ethtool.c */
 void e1kx_set_ethtool_ops(struct net_device *netdev);
-void e1kx_set_itr(struct e1kx_priv *priv, unsigned int vector, u32 usecs);
 void e1kx_moderation_apply(struct e1kx_priv *priv);
-void e1kx_dim_sample(struct e1kx_q_vector *qv);
+void e1kx_moderation_start(struct e1kx_priv *priv);
+void e1kx_moderation_sample(struct e1kx_q_vector *qv);
 void e1kx_dim_init(struct e1kx_priv *priv);
 void e1kx_dim_cancel(struct e1kx_priv *priv);
 

@@ -410,6 +410,7 @@ static int e1kx_get_coalesce(struct net_device *netdev,
 	ec->rx_coalesce_usecs = priv->rx_usecs;
 	ec->tx_coalesce_usecs = priv->rx_usecs;
 	ec->use_adaptive_rx_coalesce = priv->adaptive_rx;
+	ec->use_adaptive_tx_coalesce = priv->adaptive_tx;
 	return 0;
 }
 
@@ -437,7 +438,8 @@ static int e1kx_set_coalesce(struct net_device *netdev,
 	}
 	priv->rx_usecs = usecs;
 	WRITE_ONCE(priv->adaptive_rx, !!ec->use_adaptive_rx_coalesce);
-	if (netif_running(netdev) && !priv->adaptive_rx)
+	WRITE_ONCE(priv->adaptive_tx, !!ec->use_adaptive_tx_coalesce);
+	if (netif_running(netdev))
 		e1kx_moderation_apply(priv);
 	return 0;
 }
@@ -644,7 +646,8 @@ static void e1kx_set_msglevel(struct net_device *netdev, u32 level)
 
 static const struct ethtool_ops e1kx_ethtool_ops = {
 	.supported_coalesce_params = ETHTOOL_COALESCE_USECS |
-				     ETHTOOL_COALESCE_USE_ADAPTIVE_RX,
+				     ETHTOOL_COALESCE_USE_ADAPTIVE_RX |
+				     ETHTOOL_COALESCE_USE_ADAPTIVE_TX,
 	.get_drvinfo		= e1kx_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_link_ksettings	= e1kx_get_link_ksettings,

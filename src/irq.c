@@ -111,8 +111,7 @@ static int e1kx_poll(struct napi_struct *napi, int budget)
 		return budget;
 	}
 	if (napi_complete_done(napi, done)) {
-		if (READ_ONCE(qv->priv->adaptive_rx))
-			e1kx_dim_sample(qv);
+		e1kx_moderation_sample(qv);
 		e1kx_irq_rearm(qv);
 	}
 	return done;
@@ -273,7 +272,7 @@ void e1kx_irq_enable(struct e1kx_priv *priv)
 	u32 ivar, queues = 0;
 	unsigned int q;
 
-	e1kx_moderation_apply(priv);
+	e1kx_moderation_start(priv);
 	/*
 	 * Start from no latched cause (write 1 to clear): one left over from
 	 * before the down would count as already signalled in QEMU, which

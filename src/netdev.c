@@ -449,6 +449,7 @@ void e1kx_netdev_setup(struct e1kx_priv *priv)
 	priv->adv1000 = ADVERTISE_1000FULL;
 	priv->fc_autoneg = true;
 	priv->rx_usecs = E1KX_USECS_DEFAULT;
+	priv->adaptive_tx = true;
 	priv->rss_fields = E1KX_MRQC_TCPIPV4 | E1KX_MRQC_IPV4 |
 			   E1KX_MRQC_TCPIPV6 | E1KX_MRQC_IPV6;
 }

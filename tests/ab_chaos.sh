@@ -6,10 +6,10 @@
 # /sys statistics and ethtool -S, while a loop applies random settings
 # every E1KX_CHAOS_STEP (default 1) seconds: ethtool -G (128..4096, multiple
 # of 8), -L combined 1..max, -K of every feature that is not fixed (but
-# loopback), -C rx-usecs / adaptive-rx, MTU 68..9216, ip link down/up and
-# promisc on/off.  The choices come from a fixed seed, E1KX_SEED (default
-# 1), printed so that a failure can be replayed.  The host tap runs at MTU
-# 9216 throughout, so every guest MTU fits the peer.
+# loopback), -C rx-usecs / adaptive-rx / adaptive-tx, MTU 68..9216, ip
+# link down/up and promisc on/off.  The choices come from a fixed seed,
+# E1KX_SEED (default 1), printed so that a failure can be replayed.  The
+# host tap runs at MTU 9216 throughout, so every guest MTU fits the peer.
 #
 # Afterwards (every setting restored): the interface is up with carrier,
 # ping and a short iperf3 work both ways, the interface counters never went
@@ -45,6 +45,7 @@ max_comb=$(ethtool -l "$NET_IF" | awk '/^Pre-set/ { p = 1 } p && /^Combined:/ { 
 comb=$(ethtool -l "$NET_IF" | awk '/^Current/ { c = 1 } c && /^Combined:/ { print $2; exit }')
 usecs=$(ethtool -c "$NET_IF" | awk '/^rx-usecs:/ { print $2 }')
 adaptive=$(ethtool -c "$NET_IF" | awk '/^Adaptive RX:/ { print $3 }')
+adaptive_tx=$(ethtool -c "$NET_IF" | awk '/^Adaptive RX:/ { print $5 }')
 declare -A orig=()
 feats=()
 while read -r f s; do
@@ -59,7 +60,8 @@ restore() {
 	for f in "${feats[@]}"; do ethtool -K "$NET_IF" "$f" "${orig[$f]}" 2>/dev/null; done
 	ethtool -G "$NET_IF" rx "$ring_rx" tx "$ring_tx" 2>/dev/null
 	ethtool -L "$NET_IF" combined "$comb" 2>/dev/null
-	ethtool -C "$NET_IF" adaptive-rx "${adaptive:-off}" rx-usecs "$usecs" 2>/dev/null
+	ethtool -C "$NET_IF" adaptive-rx "${adaptive:-off}" adaptive-tx "${adaptive_tx:-on}" \
+		rx-usecs "$usecs" 2>/dev/null
 }
 cleanup() {
 	touch "$TMP/stop"
@@ -140,7 +142,8 @@ while ((SECONDS - t0 < SECS)); do
 	2 | 3)	f=${feats[RANDOM % ${#feats[@]}]}
 		op="ethtool -K $NET_IF $f $([ $((RANDOM % 2)) = 0 ] && echo off || echo on)" ;;
 	4)	if ((RANDOM % 3 == 0)); then
-			op="ethtool -C $NET_IF adaptive-rx $([ $((RANDOM % 2)) = 0 ] && echo off || echo on)"
+			op="ethtool -C $NET_IF adaptive-$([ $((RANDOM % 2)) = 0 ] && echo rx || echo tx)"
+			op+=" $([ $((RANDOM % 2)) = 0 ] && echo off || echo on)"
 		else
 			op="ethtool -C $NET_IF adaptive-rx off rx-usecs $((RANDOM % 1000))"
 		fi ;;

@@ -9,8 +9,12 @@
 # interval: <= 2200/s per vector).  adaptive-rx on reads back, makes net_dim reprogram EITR under
 # load (to a value no fixed setting wrote) and gives more packets per
 # interrupt under iperf3 than under ping; adaptive-rx off restores the
-# fixed interval.  rx-usecs != tx-usecs (extack "share a vector"),
-# 16777 and 100000 (ERANGE) are refused and change nothing.
+# fixed interval.  adaptive-tx reads back; with it on (the default) a
+# TX-only pktgen flood stretches EITR0 past rx-usecs 0 (at most 1000 us)
+# and gets at least twice as many frames per interrupt as with it off;
+# adaptive-tx off and received frames each bring EITR0 back to rx-usecs.
+# rx-usecs != tx-usecs (extack "share a vector"), 16777 and 100000
+# (ERANGE) are refused and change nothing.
 #
 # e1kx-topology: nics=1 wiring=tap append=
 # e1kx-timeout: 300
@@ -23,14 +27,15 @@ source "$(dirname "$0")/lib_net.sh"
 source "$(dirname "$0")/lib_et.sh"
 
 PORT=5631
-ktap_plan 35
+ktap_plan 43
 unload_e1kx
 et_setup || ktap_bail "cannot set up NIC 0 / peer unreachable"
 peer_tmp_init || ktap_bail "no host temp dir"
-u0=$(et_usecs rx) a0=$(et_adaptive_rx)
+u0=$(et_usecs rx) a0=$(et_adaptive_rx) t0=$(et_adaptive_tx)
 trap 'et_iperf_stop $PORT; net_cleanup; ethtool -C "$IF" adaptive-rx off rx-usecs ${u0:-0} >/dev/null 2>&1' EXIT
 et_iperf_server $PORT
-echo "# defaults: rx-usecs $u0 tx-usecs $(et_usecs tx) adaptive-rx $a0"
+echo "# defaults: rx-usecs $u0 tx-usecs $(et_usecs tx) adaptive-rx $a0 adaptive-tx $t0"
+ktap_check "adaptive-tx is on by default" test "$t0" = on
 
 itr() { echo $(($1 * 1000 / 256)); }
 # eitr_is USECS: EITR of both queue vectors programmed for USECS
@@ -64,6 +69,30 @@ irq_rate() {
 		[ $d -gt $VMAX ] && VMAX=$d
 	done
 	echo "# paced UDP: $RATE irq/s (busiest vector $VMAX/s), $PKTS rx packets"
+}
+# tx_flood: 3 s of guest pktgen on TX queue 0, 64-byte frames to a MAC
+# nobody owns (the host answers nothing, so the interface receives
+# nothing); sets TXP (frames sent in the last 2 s), TXI (rxtx interrupts
+# meanwhile) and TXE (EITR0 read in the middle).
+tx_flood() {
+	local pg=/proc/net/pktgen c p0 i0
+	TXP=0 TXI=0 TXE=-1
+	echo "rem_device_all" >$pg/kpktgend_0 && echo "add_device $IF" >$pg/kpktgend_0 || return 1
+	for c in "count 0" "pkt_size 60" "delay 0" "clone_skb 0" \
+		"queue_map_min 0" "queue_map_max 0" "dst $P4" "dst_mac 02:00:00:00:00:99"; do
+		echo "$c" >"$pg/$IF" || return 1
+	done
+	echo start >$pg/pgctrl &
+	sleep 1
+	p0=$(if_stat "$IF" tx_packets) i0=$(et_irqs)
+	sleep 1
+	et_regs >/dev/null && TXE=${ET_REG[EITR0]}
+	sleep 1
+	TXP=$(($(if_stat "$IF" tx_packets) - p0)) TXI=$(($(et_irqs) - i0))
+	echo stop >$pg/pgctrl
+	wait
+	echo "rem_device_all" >$pg/kpktgend_0
+	echo "# TX-only flood: $TXP frames, $TXI rxtx irqs, EITR0 mid-flood $TXE"
 }
 vec_counts() {
 	awk -v p="$IF-rxtx-" 'NR == 1 {n = NF} index($NF, p) == 1 {s = 0; for (i = 2; i <= n + 1; i++) s += $i; print s}' /proc/interrupts
@@ -153,6 +182,37 @@ ktap_check "-C adaptive-rx off reads back, rx-usecs still 1000" \
 ktap_check "adaptive off: EITR0/1 back to 1000 us" eitr_is 1000
 et_check_ping "adaptive off: ping"
 
-ethtool -C "$IF" rx-usecs "${u0:-0}" adaptive-rx "${a0:-off}"
+# --- adaptive-tx ----------------------------------------------------------
+ethtool -C "$IF" rx-usecs 0 adaptive-tx off
+ktap_check "-C adaptive-tx off reads back" test "$(et_adaptive_tx)" = off
+if ! modprobe pktgen 2>/dev/null; then
+	for d in "adaptive-tx off: EITR0 stays 0 in a TX-only flood" \
+		"-C adaptive-tx on reads back" \
+		"adaptive-tx on: EITR0 stretched in a TX-only flood" \
+		"adaptive-tx on: frames per interrupt >= 2x adaptive-tx off's" \
+		"adaptive-tx off right after: EITR0 back to 0" \
+		"adaptive-tx on: received frames bring EITR0 back to 0"; do
+		ktap_skip "$d" "this kernel has no pktgen module"
+	done
+else
+	tx_flood
+	p_off=$TXP i_off=$TXI
+	ktap_check "adaptive-tx off: EITR0 stays 0 in a TX-only flood" test "$TXE" = 0
+	ethtool -C "$IF" adaptive-tx on
+	ktap_check "-C adaptive-tx on reads back" test "$(et_adaptive_tx)" = on
+	tx_flood
+	ktap_check "adaptive-tx on: EITR0 stretched in a TX-only flood (1..$(itr 1000))" \
+		test "$TXE" -ge 1 -a "$TXE" -le "$(itr 1000)"
+	ktap_check "adaptive-tx on: frames per interrupt >= 2x adaptive-tx off's ($TXP/$TXI vs $p_off/$i_off)" \
+		test "$p_off" -gt 1000 -a "$TXP" -gt 1000 -a $((TXP * i_off)) -ge $((2 * p_off * TXI))
+	ethtool -C "$IF" adaptive-tx off
+	ktap_check "adaptive-tx off right after: EITR0 back to 0" eitr_is 0
+	ethtool -C "$IF" adaptive-tx on
+	peer_bg iptx "iperf3 -c $G4 -p $PORT -P 4 -t 2"
+	peer_wait_file iptx 30 | grep receiver | tail -n1 | sed "s/^/# /"
+	ktap_check "adaptive-tx on: received frames bring EITR0 back to 0" eitr_is 0
+fi
+
+ethtool -C "$IF" rx-usecs "${u0:-0}" adaptive-rx "${a0:-off}" adaptive-tx "${t0:-on}"
 unload_e1kx
 ktap_finish

@@ -82,6 +82,10 @@ et_adaptive_rx() {
 	ethtool -c "$IF" 2>/dev/null | sed -n 's/^Adaptive RX: *\([a-z]*\).*/\1/p'
 }
 
+et_adaptive_tx() {
+	ethtool -c "$IF" 2>/dev/null | sed -n 's/^Adaptive RX: .* TX: *\([a-z]*\).*/\1/p'
+}
+
 et_state() {
 	local o
 	for o in -g -l -c -a -x ""; do
