@@ -370,6 +370,7 @@ int e1kx_alloc_rings(struct e1kx_priv *priv);
 void e1kx_free_rings(struct e1kx_priv *priv);
 int e1kx_up(struct e1kx_priv *priv);
 void e1kx_down(struct e1kx_priv *priv);
+void e1kx_xps_init(struct e1kx_priv *priv);
 int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
 		     unsigned int rx_count, unsigned int nqp);
 

@@ -6,6 +6,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/module.h>
+#include <linux/rtnetlink.h>
 
 #include "e1kx.h"
 
@@ -107,6 +108,9 @@ static int e1kx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		dev_err(&pdev->dev, "register_netdev failed: %d\n", err);
 		goto err_napi_del;
 	}
+	rtnl_lock();	/* against an early ethtool -L */
+	e1kx_xps_init(priv);
+	rtnl_unlock();
 
 	e1kx_debugfs_add(priv);
 	netif_info(priv, probe, netdev, "82574L at %s, MAC %pM, NVM %s, %s\n",

@@ -169,6 +169,28 @@ void e1kx_down(struct e1kx_priv *priv)
 }
 
 /*
+ * XPS by RX queue: a connected socket transmits on the queue pair that
+ * receives its traffic, so its TX completions and its received frames (ACKs,
+ * replies) are handled by one vector and one NAPI poll instead of waking
+ * both. Set for every queue when the queue count changes; users may
+ * override it in /sys/class/net/<if>/queues/tx-<n>/xps_rxqs. A failure
+ * (no memory) only loses the pairing.
+ */
+void e1kx_xps_init(struct e1kx_priv *priv)
+{
+	unsigned int q;
+	int err;
+
+	for (q = 0; q < priv->num_queue_pairs; q++) {
+		unsigned long rxq = BIT(q);
+
+		err = __netif_set_xps_queue(priv->netdev, &rxq, q, XPS_RXQS);
+		if (err)
+			netdev_dbg(priv->netdev, "XPS for queue %u: %d\n", q, err);
+	}
+}
+
+/*
  * Switch the number of active queue pairs; the datapath must be down. The
  * stack's queue counts change first: they can fail (growing allocates
  * queue kobjects), and then nothing has changed.
@@ -187,6 +209,7 @@ static int e1kx_set_queue_pairs(struct e1kx_priv *priv, unsigned int nqp)
 	e1kx_napi_add(priv);
 	if (!netif_is_rxfh_configured(priv->netdev))
 		e1kx_rss_init(priv);
+	e1kx_xps_init(priv);
 	return 0;
 }
 
