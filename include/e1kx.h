@@ -67,9 +67,10 @@ enum e1kx_irq_mode {
 #define E1KX_USECS_MAX		(E1KX_ITR_INTERVAL * E1KX_ITR_UNIT_NS / \
 				 NSEC_PER_USEC)
 /*
- * adaptive-tx (moderation.c): a vector that only completed TX for a sample
- * period gets an interval in which a quarter of its TX ring completes, at
- * most 1 ms. Periods are HZ/25 (40 ms), long enough for jiffies.
+ * adaptive-tx (moderation.c): while the interface receives nothing for a
+ * sample period, a sending vector gets an interval in which a quarter of
+ * its TX ring completes, at most 1 ms. Periods are HZ/25 (40 ms), long
+ * enough for jiffies.
  */
 #define E1KX_TXM_RING_FRACTION	4
 #define E1KX_TXM_USECS_MAX	1000

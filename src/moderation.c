@@ -115,7 +115,7 @@ static void e1kx_dim_sample(struct e1kx_q_vector *qv)
 	e1kx_net_dim(&qv->dim, &sample);
 }
 
-/* NAPI completed (softirq, the only writer of the ring counters) */
+/* NAPI completed: softirq, the only writer of this vector's ring counters */
 void e1kx_moderation_sample(struct e1kx_q_vector *qv)
 {
 	u32 usecs;

@@ -3,6 +3,7 @@
  * e1kx: net_device operations, datapath bring-up/tear-down, the watchdog
  * and the reset task.
  */
+#include <linux/cpu.h>
 #include <linux/etherdevice.h>
 #include <linux/mii.h>
 #include <linux/rtnetlink.h>
@@ -181,6 +182,8 @@ void e1kx_xps_init(struct e1kx_priv *priv)
 	unsigned int q;
 	int err;
 
+	/* The map update flips static keys: CPU hotplug must wait (as sysfs) */
+	cpus_read_lock();
 	for (q = 0; q < priv->num_queue_pairs; q++) {
 		unsigned long rxq = BIT(q);
 
@@ -188,6 +191,7 @@ void e1kx_xps_init(struct e1kx_priv *priv)
 		if (err)
 			netdev_dbg(priv->netdev, "XPS for queue %u: %d\n", q, err);
 	}
+	cpus_read_unlock();
 }
 
 /*
