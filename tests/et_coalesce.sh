@@ -32,7 +32,7 @@ unload_e1kx
 et_setup || ktap_bail "cannot set up NIC 0 / peer unreachable"
 peer_tmp_init || ktap_bail "no host temp dir"
 u0=$(et_usecs rx) a0=$(et_adaptive_rx) t0=$(et_adaptive_tx)
-trap 'et_iperf_stop $PORT; net_cleanup; ethtool -C "$IF" adaptive-rx off rx-usecs ${u0:-0} >/dev/null 2>&1' EXIT
+trap 'et_iperf_stop $PORT; net_cleanup; ethtool -C "$IF" adaptive-rx off adaptive-tx "${t0:-on}" rx-usecs ${u0:-0} >/dev/null 2>&1' EXIT
 et_iperf_server $PORT
 echo "# defaults: rx-usecs $u0 tx-usecs $(et_usecs tx) adaptive-rx $a0 adaptive-tx $t0"
 ktap_check "adaptive-tx is on by default" test "$t0" = on
@@ -75,7 +75,7 @@ irq_rate() {
 # nothing); sets TXP (frames sent in the last 2 s), TXI (rxtx interrupts
 # meanwhile) and TXE (EITR0 read in the middle).
 tx_flood() {
-	local pg=/proc/net/pktgen c p0 i0
+	local pg=/proc/net/pktgen c p0 i0 pid
 	TXP=0 TXI=0 TXE=-1
 	echo "rem_device_all" >$pg/kpktgend_0 && echo "add_device $IF" >$pg/kpktgend_0 || return 1
 	for c in "count 0" "pkt_size 60" "delay 0" "clone_skb 0" \
@@ -83,6 +83,7 @@ tx_flood() {
 		echo "$c" >"$pg/$IF" || return 1
 	done
 	echo start >$pg/pgctrl &
+	pid=$!
 	sleep 1
 	p0=$(if_stat "$IF" tx_packets) i0=$(et_irqs)
 	sleep 1
@@ -90,7 +91,7 @@ tx_flood() {
 	sleep 1
 	TXP=$(($(if_stat "$IF" tx_packets) - p0)) TXI=$(($(et_irqs) - i0))
 	echo stop >$pg/pgctrl
-	wait
+	wait "$pid"
 	echo "rem_device_all" >$pg/kpktgend_0
 	echo "# TX-only flood: $TXP frames, $TXI rxtx irqs, EITR0 mid-flood $TXE"
 }
