@@ -94,7 +94,7 @@ enum e1kx_state_bits {
 };
 
 /* Ring sizes: descriptors, a multiple of 8 (128-byte RDLEN/TDLEN units) */
-#define E1KX_TX_RING_DEFAULT	256
+#define E1KX_TX_RING_DEFAULT	1024
 #define E1KX_RX_RING_DEFAULT	1024
 #define E1KX_RING_MIN		128
 #define E1KX_RING_MAX		4096
