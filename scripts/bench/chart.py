@@ -68,8 +68,9 @@ def main():
     with open(src) as f:
         res = json.load(f)
     s = res["summary"]
-    perf = [s[k] for k in ("tx_pps_b1", "tx_pps_b32", "rx_pps", "tcp_tx",
-                           "tcp_rx", "tcp_rx_8", "ping_p50", "ping_p99")
+    perf = [s[k] for k in ("tx_pps_b1", "tx_pps_b32", "rx_pps", "rx_pps_rss",
+                           "tcp_tx", "tcp_rx", "tcp_rx_8", "ping_p50",
+                           "ping_p99")
             if k in s]
     regs = [s[k] for k in s if k.endswith(".regs")]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 5.5))

@@ -40,6 +40,11 @@ IPERF_PORT = 5201
 # per guest vCPU (each with an equal share of the flows, each against its
 # own server port), as a multi-threaded server would.
 MULTI_FLOWS = 8
+# The many-source flood: every unused address of the guest's /24 (on-link,
+# so no reverse-path filter applies).  The 82574 hashes UDP over the IP
+# addresses only; with all 8 low bits varying, a random RSS key leaves
+# every source on one queue with probability 1/256.
+RSS_SOURCES = ("198.18.0", 3, 254)
 LOCK = "/run/lock/e1kx-ctl.lock"
 # A destination MAC nobody owns: pktgen frames reach the host tap and are
 # dropped there as PACKET_OTHERHOST, so the host sends nothing back.
@@ -65,7 +70,10 @@ class Ctl:
             fcntl.flock(lock, fcntl.LOCK_EX)
             fd = os.open(self.port, os.O_RDWR | os.O_NOCTTY)
             try:
-                os.write(fd, json.dumps(req).encode() + b"\n")
+                # A virtio-serial port may take less than a whole line
+                out = json.dumps(req).encode() + b"\n"
+                while out:
+                    out = out[os.write(fd, out):]
                 buf = b""
                 while True:
                     chunk = os.read(fd, 65536)
@@ -237,23 +245,28 @@ class Pktgen:
 
 class Trafgen:
     """trafgen on the host tap: 64-byte UDP frames (60 + FCS) at the guest,
-    one process.  A guest UDP socket on the port keeps the guest from
-    answering with ICMP port unreachable."""
+    one process, round-robin over one frame per source address (the host
+    addresses A.B.C.<first..last>).  A guest UDP socket on the port keeps
+    the guest from answering with ICMP port unreachable."""
 
-    def __init__(self, ctl, guest_mac, peer_mac, tmp):
+    def __init__(self, ctl, guest_mac, peer_mac, tmp, sources=None):
         self.ctl = ctl
         self.pidfile = f"{tmp}/trafgen.pid"
+        net, host = P4.rsplit(".", 1)
+        net, first, last = sources or (net, host, host)
+        self.seq = f"{first} {last}"
         # 14 + 20 + 8 + 18 bytes of payload = 60 bytes.
         self.cfg = (f"{{ eth(da={guest_mac}, sa={peer_mac}), "
-                    f"ipv4(saddr={P4}, daddr={G4}, ttl=64), "
-                    f"udp(sp=9, dp=9), fill(0x00, 18) }}")
+                    f"ipv4(saddr={net}.%d, daddr={G4}, ttl=64), "
+                    f"udp(sp=9, dp=9), fill(0x00, 18) }}\\n")
         self.cfgfile = f"{tmp}/udp64.cfg"
         self.sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sink.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         self.sink.bind((G4, 9))
 
     def setup(self):
-        self.ctl.peer(f"printf '%s\\n' {shlex.quote(self.cfg)} "
+        self.ctl.peer(f"for i in $(seq {self.seq}); do "
+                      f"printf {shlex.quote(self.cfg)} $i; done "
                       f">{self.cfgfile}")
 
     def start(self):
@@ -267,7 +280,7 @@ class Trafgen:
                       f"do sleep 0.05; done; true")
 
     def teardown(self):
-        pass
+        self.sink.close()
 
 
 def iperf3_result(p, args, timeout):
@@ -510,6 +523,9 @@ def main():
                                           "tx_packets")),
         ("rx_pps", lambda: continuous(
             "rx_pps", Trafgen(ctl, guest_mac, peer_mac, tmp), "rx_packets")),
+        ("rx_pps_rss", lambda: continuous(
+            "rx_pps_rss", Trafgen(ctl, guest_mac, peer_mac, tmp,
+                                  RSS_SOURCES), "rx_packets")),
         ("tcp_tx", lambda: tcp("tcp_tx", [])),
         ("tcp_rx", lambda: tcp("tcp_rx", ["-R"])),
         ("tcp_rx_8", lambda: tcp("tcp_rx_8", [
@@ -553,7 +569,7 @@ def main():
                     ctl.hmp(f"trace-event {ev} off")
                 except Exception:
                     pass
-    if want("tcp_rx_8") or want("rx_pps"):
+    if want("tcp_rx_8") or want("rx_pps") or want("rx_pps_rss"):
         res["ethtool_S"] = sh(["ethtool", "-S", ifname], check=False).stdout
 
     rep = [ln for ln in sh(["dmesg", "--notime"], check=False)
