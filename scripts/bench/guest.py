@@ -16,6 +16,7 @@ directly here to avoid a Python start-up per request.
 """
 
 import argparse
+import contextlib
 import fcntl
 import json
 import os
@@ -283,6 +284,16 @@ class Trafgen:
         self.sink.close()
 
 
+@contextlib.contextmanager
+def running(gen):
+    """A started traffic generator, stopped however the block ends."""
+    gen.start()
+    try:
+        yield
+    finally:
+        gen.stop()
+
+
 def iperf3_result(p, args, timeout):
     """Wait for one iperf3 client; its parsed JSON "end" section."""
     out, err = p.communicate(timeout=timeout)
@@ -465,27 +476,29 @@ def main():
 
     def continuous(name, gen, pkt_key):
         """Untraced rate window, then a traced window that contains the
-        whole start..stop of the generator (counters read outside it)."""
-        gen.setup()
-        gen.start()
-        time.sleep(1.0)                      # warm-up
-        ea = ethtool_stats(ifname)
-        a = nic.snapshot()
-        time.sleep(W)
-        b = nic.snapshot()
-        eb = ethtool_stats(ifname)
-        gen.stop()
-        d = delta(a, b)
-        time.sleep(0.5)
-        pre = nic.snapshot()
-        tracer.on()
-        gen.start()
-        time.sleep(TW)
-        gen.stop()
-        time.sleep(0.3)                      # let completions finish
-        span = tracer.off()
-        post = nic.snapshot()
-        gen.teardown()
+        whole start..stop of the generator (counters read outside it).
+        The generator is stopped and torn down on any error too, so that
+        it does not run into the next workload."""
+        try:
+            gen.setup()
+            with running(gen):
+                time.sleep(1.0)                  # warm-up
+                ea = ethtool_stats(ifname)
+                a = nic.snapshot()
+                time.sleep(W)
+                b = nic.snapshot()
+                eb = ethtool_stats(ifname)
+            d = delta(a, b)
+            time.sleep(0.5)
+            pre = nic.snapshot()
+            tracer.on()
+            with running(gen):
+                time.sleep(TW)
+            time.sleep(0.3)                      # let completions finish
+            span = tracer.off()
+            post = nic.snapshot()
+        finally:
+            gen.teardown()
         td = delta(pre, post)
         record(name, pps=d[pkt_key] / d["t"], window=d, traced=td,
                ethtool_delta=stats_delta(ea, eb),
