@@ -474,6 +474,20 @@ def main():
                  for k, v in kw.items() if not isinstance(v, (dict, list))]
         note(f"{name}: " + " ".join(parts))
 
+    def traced(run):
+        """run() in a trace window, counters read just outside it: its
+        result, the counters' delta and the trace log span."""
+        pre = nic.snapshot()
+        tracer.on()
+        out = run()
+        span = tracer.off()
+        return out, delta(pre, nic.snapshot()), span
+
+    def burst(gen):
+        with running(gen):
+            time.sleep(TW)
+        time.sleep(0.3)                          # let completions finish
+
     def continuous(name, gen, pkt_key):
         """Untraced rate window, then a traced window that contains the
         whole start..stop of the generator (counters read outside it).
@@ -488,18 +502,11 @@ def main():
                 time.sleep(W)
                 b = nic.snapshot()
                 eb = ethtool_stats(ifname)
-            d = delta(a, b)
             time.sleep(0.5)
-            pre = nic.snapshot()
-            tracer.on()
-            with running(gen):
-                time.sleep(TW)
-            time.sleep(0.3)                      # let completions finish
-            span = tracer.off()
-            post = nic.snapshot()
+            _, td, span = traced(lambda: burst(gen))
         finally:
             gen.teardown()
-        td = delta(pre, post)
+        d = delta(a, b)
         record(name, pps=d[pkt_key] / d["t"], window=d, traced=td,
                ethtool_delta=stats_delta(ea, eb),
                trace_span=span, pkts_key=pkt_key,
@@ -514,12 +521,8 @@ def main():
         eb = ethtool_stats(ifname)
         d = delta(a, b)
         time.sleep(0.5)
-        pre = nic.snapshot()
-        tracer.on()
-        rt = iperf3(iargs, max(1, round(TW)), clients)
-        span = tracer.off()
-        post = nic.snapshot()
-        td = delta(pre, post)
+        rt, td, span = traced(lambda: iperf3(iargs, max(1, round(TW)),
+                                             clients))
         pk = d["tcp_out_segs"] + d["ip_in_segs"]
         record(name, mbps=r["mbps"], retransmits=r["retransmits"],
                clients=clients,
@@ -554,18 +557,14 @@ def main():
                 rtts = ping_peer_to_guest(ctl, args.pings, args.ping_interval)
                 b = nic.snapshot()
                 d = delta(a, b)
-                pre = nic.snapshot()
-                tracer.on()
-                trtts = ping_peer_to_guest(ctl, args.trace_pings,
-                                           args.ping_interval)
-                span = tracer.off()
-                post = nic.snapshot()
+                trtts, td, span = traced(lambda: ping_peer_to_guest(
+                    ctl, args.trace_pings, args.ping_interval))
                 pk = d["tx_packets"] + d["rx_packets"]
                 record("ping", p50_us=pct(rtts, 50), p99_us=pct(rtts, 99),
                        mean_us=statistics.mean(rtts) if rtts else None,
                        replies=len(rtts), sent=args.pings,
                        traced_replies=len(trtts), rtts_us=rtts,
-                       window=d, traced=delta(pre, post), trace_span=span,
+                       window=d, traced=td, trace_span=span,
                        pkts_key="tx_packets+rx_packets",
                        irq_per_pkt=d["irqs"] / max(pk, 1),
                        cpu_busy_pct=d["cpu_busy_pct"])
