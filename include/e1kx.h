@@ -68,11 +68,13 @@ enum e1kx_irq_mode {
 				 NSEC_PER_USEC)
 /*
  * adaptive-tx (moderation.c): while the interface receives nothing for a
- * sample period, a sending vector gets an interval in which a quarter of
- * its TX ring completes, at most 1 ms. Periods are HZ/25 (40 ms), long
- * enough for jiffies.
+ * sample period and a vector sent at least E1KX_TXM_MIN_FRAMES in it
+ * (1,600 frames/s), the vector gets an interval in which a quarter of its
+ * TX ring completes, at most 1 ms. Periods are HZ/25 (40 ms), long enough
+ * for jiffies.
  */
 #define E1KX_TXM_RING_FRACTION	4
+#define E1KX_TXM_MIN_FRAMES	64
 #define E1KX_TXM_USECS_MAX	1000
 #define E1KX_TXM_PERIOD		DIV_ROUND_UP(HZ, 25)
 /*

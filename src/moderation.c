@@ -48,15 +48,16 @@ static u32 e1kx_vector_usecs(const struct e1kx_q_vector *qv)
 /*
  * The interval for a vector that completed tx packets in the last elapsed
  * jiffies while the interface received rx frames: a quarter ring per
- * interrupt when nothing was received and at least a quarter ring was
- * sent in the period; else 0.
+ * interrupt when nothing was received and the vector sent enough to be
+ * worth moderating; else 0. The floor is a rate, not a share of the ring:
+ * a larger ring must not keep a flood that a slow guest sends unmoderated.
  */
 static u32 e1kx_tx_only_usecs(const struct e1kx_q_vector *qv, u64 tx, u64 rx,
 			      unsigned long elapsed)
 {
 	u32 quarter = qv->tx->count / E1KX_TXM_RING_FRACTION;
 
-	if (rx || tx < quarter)
+	if (rx || tx < E1KX_TXM_MIN_FRAMES)
 		return 0;
 	return min_t(u64, E1KX_TXM_USECS_MAX,
 		     div64_u64((u64)quarter * jiffies_to_usecs(elapsed), tx));
