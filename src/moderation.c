@@ -5,10 +5,11 @@
  * The RX setting is fixed (ethtool -C rx-usecs) or adaptive (adaptive-rx:
  * net_dim picks it from the measured RX rate). With adaptive-tx, while the
  * interface receives nothing for a whole sample period, a vector that
- * sends stretches its interval so that one interrupt reclaims about a
- * quarter of its TX ring: a TX-only flood then takes a few interrupts per
- * ring instead of one per minimum interval. Any received frame returns the
- * vectors to the RX setting at their next sample.
+ * sends at least E1KX_TXM_MIN_FRAMES in it stretches its interval so that
+ * one interrupt reclaims about a quarter of its TX ring (at most 1 ms): a
+ * TX-only flood then takes a few interrupts per ring instead of one per
+ * minimum interval. Any received frame returns the vectors to the RX
+ * setting at their next sample.
  *
  * Only NAPI completion writes EITR while the interface runs (ethtool -C
  * rewrites it once); it writes only when the wanted interval changes.
