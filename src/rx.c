@@ -34,10 +34,28 @@ static void e1kx_rx_count(struct e1kx_rx_ring *ring, u64 *counter)
 	u64_stats_update_end(&ring->stats.syncp);
 }
 
-/* Post fresh pages to every free slot. Returns false if allocation failed. */
-bool e1kx_rx_refill(struct e1kx_rx_ring *ring)
+/*
+ * Give slot buf a buffer: a new fragment, or the one a copied frame left in
+ * place, which goes back to the device as it is.
+ */
+static bool e1kx_rx_alloc(struct e1kx_rx_ring *ring, struct e1kx_rx_buf *buf)
 {
 	const struct e1kx_priv *priv = netdev_priv(ring->netdev);
+
+	if (buf->page)
+		return true;
+	if (!e1kx_fault(priv, E1KX_FAULT_RX_ALLOC))
+		buf->page = page_pool_dev_alloc_frag(ring->pool, &buf->offset,
+						     E1KX_RX_TRUESIZE);
+	if (likely(buf->page))
+		return true;
+	e1kx_rx_count(ring, &ring->stats.alloc_fail);
+	return false;
+}
+
+/* Post a buffer to every free slot. Returns false if allocation failed. */
+bool e1kx_rx_refill(struct e1kx_rx_ring *ring)
+{
 	u16 n = e1kx_rx_unused(ring), i = ring->next_to_use;
 	bool ok = true;
 
@@ -46,14 +64,7 @@ bool e1kx_rx_refill(struct e1kx_rx_ring *ring)
 	while (n--) {
 		struct e1kx_rx_buf *buf = &ring->bufs[i];
 
-		if (e1kx_fault(priv, E1KX_FAULT_RX_ALLOC))
-			buf->page = NULL;
-		else
-			buf->page = page_pool_dev_alloc_frag(ring->pool,
-							     &buf->offset,
-							     E1KX_RX_TRUESIZE);
-		if (unlikely(!buf->page)) {
-			e1kx_rx_count(ring, &ring->stats.alloc_fail);
+		if (unlikely(!e1kx_rx_alloc(ring, buf))) {
 			ok = false;
 			break;
 		}
@@ -87,12 +98,13 @@ static void e1kx_rx_frame_bad(struct e1kx_rx_ring *ring, u64 *counter)
 
 /*
  * A one-buffer frame of at most E1KX_RX_COPYBREAK bytes (ACKs, control
- * traffic) is copied into a small skb and its buffer goes straight back to
- * the pool. Such frames can sit in a socket queue for long; they then hold
- * no DMA-mapped page, which Linux 6.1's page_pool keeps mapped until it
- * comes back, even past the device's removal. The copies live in pages of
- * a second pool that maps nothing; being recycled, those pages are never
- * zeroed again (a fresh page is, on kernels with init_on_alloc).
+ * traffic) is copied into a small skb and its buffer stays in its slot, to
+ * be posted again as it is by the next refill. Such frames can sit in a
+ * socket queue for long; they then hold no DMA-mapped page, which Linux
+ * 6.1's page_pool keeps mapped until it comes back, even past the device's
+ * removal. The copies live in pages of a second pool that maps nothing;
+ * being recycled, those pages are never zeroed again (a fresh page is, on
+ * kernels with init_on_alloc).
  */
 
 /*
@@ -138,16 +150,18 @@ static struct sk_buff *e1kx_rx_copy_skb(struct e1kx_rx_ring *ring,
 static void e1kx_rx_copy(struct e1kx_rx_ring *ring, u16 i, unsigned int len)
 {
 	struct page *page = ring->bufs[i].page;
+	dma_addr_t dma = page_pool_get_dma_addr(page);
 	u32 offset = ring->bufs[i].offset + E1KX_RX_HEADROOM;
+	unsigned int span = round_up(len, E1KX_RX_COPY_BLOCK);
 
-	ring->bufs[i].page = NULL;
-	dma_sync_single_range_for_cpu(ring->dev, page_pool_get_dma_addr(page),
-				      offset, round_up(len, E1KX_RX_COPY_BLOCK),
+	dma_sync_single_range_for_cpu(ring->dev, dma, offset, span,
 				      DMA_FROM_DEVICE);
 	ring->skb = e1kx_rx_copy_skb(ring, page_address(page) + offset, len);
 	if (unlikely(!ring->skb))
 		e1kx_rx_frame_bad(ring, &ring->stats.drops);
-	page_pool_recycle_direct(ring->pool, page);
+	/* The buffer stays in slot i for the device's next frame */
+	dma_sync_single_range_for_device(ring->dev, dma, offset, span,
+					 DMA_FROM_DEVICE);
 }
 
 /* Attach the buffer of descriptor i to the frame in progress */
