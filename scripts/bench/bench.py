@@ -7,9 +7,13 @@ options) once per driver per round, alternating which driver goes first,
 runs scripts/bench/guest.py in it and reports per metric the median of each
 driver, the spread (min..max) and the ratio e1kx/e1000e.  Register accesses
 are counted from QEMU's e1000e_core_read/e1000e_core_write trace events,
-enabled (HMP trace-event) only for each workload's trace window.
+enabled (HMP trace-event) only for each workload's trace window.  After the
+rounds, one profile boot per driver loads QEMU's tbprof plugin (tbprof.c,
+built here) and takes a guest kernel instruction profile of each trace
+window instead: a deterministic cost per frame (or KiB) and where it goes.
 
     scripts/bench/bench.py [--quick] [--rounds N] [--out DIR] [--no-doc]
+                           [--no-profile]
 
 Writes DIR/results.json (every sample), DIR/ratios.png, prints a table and,
 on full runs, refreshes the results block of Documentation/performance.md.
@@ -106,6 +110,36 @@ for _n, _l in WORKLOADS:
          _regs(_n, "writes_per_pkt")),
         (f"{_n}.irqs", f"{_l}: interrupts/pkt", "/pkt", False, None,
          _w(_n, "irq_per_pkt")),
+    ]
+
+
+# Guest kernel instructions per unit of work, from the profile boots (one
+# per driver, QEMU's tbprof plugin; no target: they say where the time
+# goes). The pps workloads count frames by calls: RX = eth_type_trans, TX
+# = the driver's ndo_start_xmit. TCP frames differ in size between the
+# drivers (TSO and GRO batch differently), so TCP counts KiB through the
+# interface (both directions, from the guest's byte counters).
+PROFILE_UNIT = {"tx_pps_b1": "tx", "tx_pps_b32": "tx", "rx_pps": "rx",
+                "rx_pps_rss": "rx", "tcp_tx": "KiB", "tcp_rx": "KiB",
+                "tcp_rx_8": "KiB"}
+XMIT_FNS = ("e1kx_xmit", "e1000_xmit_frame")
+
+
+def _prof(name, key):
+    return lambda s: ((s["workloads"].get(name) or {}).get("profile") or {}) \
+        .get(key)
+
+
+PROFILE_METRICS = []
+for _n, _l in WORKLOADS:
+    if _n not in PROFILE_UNIT:         # not ping (see run_attempt)
+        continue
+    _u = "KiB" if PROFILE_UNIT[_n] == "KiB" else "frame"
+    PROFILE_METRICS += [
+        (f"{_n}.insns", f"{_l}: guest kernel insns/{_u}", f"/{_u}", False,
+         None, _prof(_n, "insns_per_unit")),
+        (f"{_n}.blocks", f"{_l}: guest kernel TCG blocks/{_u}", f"/{_u}",
+         False, None, _prof(_n, "blocks_per_unit")),
     ]
 
 
@@ -227,7 +261,8 @@ def console_report(logdir):
     return ""
 
 
-def run_one(driver, rnd, prof, workdir, keep_traces, ko, only=None):
+def run_one(driver, rnd, prof, workdir, keep_traces, ko, only=None,
+            profile=None):
     """Boot the guest with driver bound and run every workload; if the guest
     dies (a driver crash), record the workload that killed it and boot
     again for the ones after it.  Returns the (merged) sample dict."""
@@ -235,7 +270,7 @@ def run_one(driver, rnd, prof, workdir, keep_traces, ko, only=None):
     sample = None
     for attempt in range(3):
         s = run_attempt(driver, rnd, attempt, prof, workdir, keep_traces,
-                        ko, ",".join(left))
+                        ko, ",".join(left), profile)
         if sample is None:
             sample = s
         else:
@@ -257,10 +292,12 @@ def run_one(driver, rnd, prof, workdir, keep_traces, ko, only=None):
 
 
 def run_attempt(driver, rnd, attempt, prof, workdir, keep_traces, ko,
-                only):
-    """One guest boot running the workloads in only (comma-separated)."""
-    logdir = os.path.join(workdir, f"r{rnd}-{driver}" +
-                          (f"-{attempt}" if attempt else ""))
+                only, profile=None):
+    """One guest boot running the workloads in only (comma-separated).
+    With profile (the tbprof plugin's path) it is a profile boot: the
+    trace windows take instruction profiles instead of register traces."""
+    logdir = os.path.join(workdir, ("prof" if profile else f"r{rnd}") +
+                          f"-{driver}" + (f"-{attempt}" if attempt else ""))
     shutil.rmtree(logdir, ignore_errors=True)
     os.makedirs(logdir)
     events = os.path.join(logdir, "trace-events")    # nothing enabled
@@ -274,6 +311,14 @@ def run_attempt(driver, rnd, attempt, prof, workdir, keep_traces, ko,
            f"--ko {ko}")
     if only:
         cmd += f" --only {only}"
+    qemu_args = ["-trace", f"events={events},file={trace}"]
+    if profile:
+        ctlfile = os.path.join(logdir, "tbprof.ctl")
+        snaps = os.path.join(logdir, "tbprof")
+        open(ctlfile, "w").close()
+        os.makedirs(snaps)
+        cmd += f" --profile {ctlfile}:{snaps}"
+        qemu_args = ["-plugin", f"{profile},ctl={ctlfile}"]
     budget = 240 + 12 * (prof["window"] + prof["trace_window"] + 6) \
         + (prof["pings"] + prof["trace_pings"]) * 0.1
     t0 = time.monotonic()
@@ -281,8 +326,7 @@ def run_attempt(driver, rnd, attempt, prof, workdir, keep_traces, ko,
         tee = Tee(f"r{rnd} {driver}", lf)
         rc = e1kxvm.run_vm(cmd, nics=1, wiring="tap", smp=2, mem=1024,
                            timeout=budget, logdir=logdir, cwd=REPO, out=tee,
-                           qemu_args=["-trace",
-                                      f"events={events},file={trace}"])
+                           qemu_args=qemu_args)
     wall = time.monotonic() - t0
     sample = None
     for ln in tee.buf.getvalue().splitlines():
@@ -300,6 +344,13 @@ def run_attempt(driver, rnd, attempt, prof, workdir, keep_traces, ko,
             f"{console_report(logdir)}; logs in {logdir}")
     for name, w in sample["workloads"].items():
         span = w.get("trace_span")
+        if profile and span:
+            # At 20 pings/s the guest's background work outweighs the
+            # frames: no profile for ping
+            w.pop("trace_span")
+            if name in PROFILE_UNIT:
+                w["profile"] = profile_per_unit(name, span, w["traced"])
+            continue
         if not span:
             continue
         c, icr = count_trace(trace, span)
@@ -324,16 +375,50 @@ def run_attempt(driver, rnd, attempt, prof, workdir, keep_traces, ko,
                      "icr_read_values": dict(icr.most_common(8))}
     if not keep_traces:
         os.unlink(trace)
+        if profile:
+            shutil.rmtree(snaps, ignore_errors=True)
     return sample
+
+
+def profile_per_unit(name, p, traced):
+    """A guest profile window (guest.py Profiler) per unit of the workload's
+    work (PROFILE_UNIT): per frame, or per KiB for TCP"""
+    unit = PROFILE_UNIT[name]
+    if unit == "rx":
+        n = p["calls"].get("eth_type_trans", 0)
+    elif unit == "tx":
+        n = sum(p["calls"].get(f, 0) for f in XMIT_FNS)
+    else:
+        n = (traced["rx_bytes"] + traced["tx_bytes"]) / 1024
+    if not n:
+        return {"units": 0}
+    return {"unit": "KiB" if unit == "KiB" else "frame", "units": n,
+            "insns_per_unit": p["insns"] / n,
+            "blocks_per_unit": p["blocks"] / n,
+            "by_symbol": [[sym, v / n, b / n] for sym, v, b in
+                          p["by_symbol"]]}
+
+
+def build_profiler(workdir):
+    """Build the tbprof plugin; its path, or None (profiles skipped)."""
+    so = os.path.join(workdir, "tbprof.so")
+    r = subprocess.run(["cc", "-O2", "-Wall", "-shared", "-fPIC",
+                        "-fvisibility=hidden", "-o", so,
+                        os.path.join(BENCH_DIR, "tbprof.c"), "-lpthread"],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        log(f"tbprof plugin did not build, no profiles: {r.stderr[-300:]}")
+        return None
+    return so
 
 
 # --------------------------------------------------------------------------
 # Summary, table, chart, doc
 # --------------------------------------------------------------------------
 
-def summarize(samples):
+def summarize(samples, metrics=None):
     out = {}
-    for key, label, unit, hib, target, get in METRICS:
+    for key, label, unit, hib, target, get in metrics or METRICS:
         row = {"label": label, "unit": unit, "higher_is_better": hib,
                "target": target}
         for d in DRIVERS:
@@ -398,7 +483,7 @@ def spread(cell, unit):
 def table_rows(summary, main_only=False):
     rows = []
     for key, r in summary.items():
-        if main_only and key.endswith((".writes", ".irqs")):
+        if main_only and key.endswith((".writes", ".irqs", ".blocks")):
             continue
         ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
         rows.append([r["label"], r["unit"], fmt(r["e1kx"]["median"],
@@ -454,6 +539,29 @@ def register_breakdown(samples, top=6):
             items = ", ".join(f"{k} {v / pk:.3g}"
                               for k, v in c.most_common(top))
             lines.append(f"  {d:7s} {items}")
+    return "\n".join(lines)
+
+
+def profile_breakdown(profiles, top=8):
+    """Per workload and driver: the functions with the most guest kernel
+    instructions per frame or KiB (profile boots)."""
+    lines = []
+    for name, label in WORKLOADS:
+        if name not in PROFILE_UNIT:
+            continue
+        u = "KiB" if PROFILE_UNIT[name] == "KiB" else "frame"
+        lines.append(f"{label}, per {u}:")
+        for d in DRIVERS:
+            p = [(s["workloads"].get(name) or {}).get("profile")
+                 for s in profiles if s["driver"] == d]
+            p = [x for x in p if x and x.get("units")]
+            if not p:
+                lines.append(f"  {d:7s} -")
+                continue
+            items = ", ".join(f"{sym} {v:.0f}"
+                              for sym, v, _ in p[0]["by_symbol"][:top])
+            lines.append(f"  {d:7s} {p[0]['insns_per_unit']:.0f} in all: "
+                         f"{items}")
     return "\n".join(lines)
 
 
@@ -516,6 +624,8 @@ def main():
     ap.add_argument("--keep-traces", action="store_true",
                     help="keep the QEMU trace logs in OUT/work/")
     ap.add_argument("--only", help="comma-separated workloads (debugging)")
+    ap.add_argument("--no-profile", action="store_true",
+                    help="no profile boots (quick runs have none)")
     args = ap.parse_args()
     if os.geteuid() != 0:
         ap.error("must run as root (network namespaces, taps)")
@@ -564,9 +674,26 @@ def main():
             except (RuntimeError, OSError, ValueError) as e:
                 failures.append(str(e))
                 log(f"FAILED: {e}")
+    # One profile boot per driver: instruction profiles of the guest kernel
+    # (the rates of these boots are not used: the plugin slows the guest)
+    profiles = []
+    so = None if args.quick or args.no_profile else build_profiler(workdir)
+    for d in DRIVERS if so else ():
+        log(f"profile boot: {d}")
+        try:
+            s = run_one(d, 0, dict(prof, window=1), workdir, args.keep_traces,
+                        ko_copy, args.only, profile=so)
+            profiles.append(s)
+            for e in s.get("errors", []):
+                failures.append(f"profile boot {d}: {e}")
+        except (RuntimeError, OSError, ValueError) as e:
+            failures.append(f"profile boot {d}: {e}")
+            log(f"FAILED: {e}")
     wall = time.monotonic() - t0
 
     summary = summarize(samples)
+    if profiles:
+        summary.update(summarize(profiles, PROFILE_METRICS))
     try:
         commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short",
                                  "HEAD"], capture_output=True,
@@ -584,7 +711,8 @@ def main():
             "accel": "tcg (KVM unusable)", "failures": failures,
             "note": "TCG on a shared, noisy host: absolute numbers are "
                     "meaningless; compare the e1kx/e1000e ratios only."}
-    res = {"meta": meta, "summary": summary, "samples": samples}
+    res = {"meta": meta, "summary": summary, "samples": samples,
+           "profiles": profiles}
     rj = os.path.join(args.out, "results.json")
     with open(rj, "w") as f:
         json.dump(res, f, indent=1)
@@ -602,6 +730,11 @@ def main():
     print()
     print("Register accesses per packet by register (all rounds):")
     print(register_breakdown(samples))
+    if profiles:
+        print()
+        print("Guest kernel instructions per frame (TCP: per KiB) by "
+              "function (profile boots):")
+        print(profile_breakdown(profiles))
     if failures:
         print("\nFailures:")
         for f_ in failures:
@@ -620,6 +753,10 @@ def main():
                 "\n\nRegister accesses per packet, most frequent first "
                 "(offset in BAR0, summed over all rounds):\n\n```\n"
                 + register_breakdown(samples) + "\n```\n"
+                + ("\nGuest kernel instructions per frame (TCP: per KiB), "
+                   "most first, by function (one profile boot per driver, "
+                   "QEMU's tbprof plugin):\n\n```\n" + profile_breakdown(profiles)
+                   + "\n```\n" if profiles else "")
                 + ("\nFailures:\n\n" + "\n".join(f"- {x}" for x in failures)
                    + "\n" if failures else ""))
         update_doc(text)

@@ -6,9 +6,12 @@ Binds the 82574L (NIC 0) to one driver, runs every workload twice -- once
 untraced for the rate/latency numbers, once inside a QEMU trace window
 (e1000e_core_read/write on) for the register-access counts -- and prints one
 result line "@@BENCH-JSON@@ {...}" that scripts/bench/bench.py parses.
+In a profile boot (--profile) the trace windows take guest kernel
+instruction profiles from QEMU's tbprof plugin instead.
 
     guest.py --driver e1kx|e1000e --trace-log HOSTPATH [--window S]
              [--trace-window S] [--pings N] [--trace-pings N]
+             [--profile CTLFILE:DIR]
 
 Host side work (trafgen, iperf3 server, ping, stat of the trace log) goes
 through the control relay (same protocol as scripts/e1kx-ctl), spoken
@@ -16,6 +19,8 @@ directly here to avoid a Python start-up per request.
 """
 
 import argparse
+import bisect
+import collections
 import contextlib
 import fcntl
 import json
@@ -380,6 +385,81 @@ class Tracer:
         return [self.start, self.size()]
 
 
+class Profiler:
+    """Guest kernel instruction profile of a window, from QEMU's tbprof
+    plugin (scripts/bench/tbprof.c): a snapshot of its block counters at
+    on() and at off(), resolved here against this kernel's symbols, whose
+    addresses only the guest knows (KASLR).  Used instead of the Tracer in
+    the bench's profile boots."""
+
+    # Called once per frame: the RX and TX frame counts of a window
+    CALLS = ("eth_type_trans", "e1kx_xmit", "e1000_xmit_frame")
+    TOP = 60
+
+    def __init__(self, ctl, ctlfile, outdir):
+        self.ctl = ctl
+        self.ctlfile = ctlfile
+        self.outdir = outdir
+        self.n = 0
+
+    def symbols(self):
+        """Text symbols now: modules (the driver, pktgen) come and go"""
+        syms = []
+        with open("/proc/kallsyms") as f:
+            for ln in f:
+                p = ln.split()
+                if len(p) >= 3 and p[1] in "tTwW":
+                    syms.append((int(p[0], 16), p[2]))
+        syms.sort()
+        return syms
+
+    def snap(self):
+        self.n += 1
+        path = f"{self.outdir}/snap-{self.n}"
+        self.ctl.peer(f"echo {shlex.quote(path)} >{shlex.quote(self.ctlfile)}"
+                      f"; until [ -e {shlex.quote(path)} ]; do sleep 0.02; "
+                      f"done")
+        return path
+
+    @staticmethod
+    def load(path):
+        with open(path) as f:
+            return {(int(pc, 16), int(ins)): int(ex) for pc, ins, ex in
+                    (ln.split() for ln in f)}
+
+    def on(self):
+        self.start = self.snap()
+
+    def off(self):
+        end = self.snap()
+        a, b = self.load(self.start), self.load(end)
+        syms = self.symbols()
+        addrs = [x for x, _ in syms]
+        entry = {}
+        for x, name in syms:
+            if name in self.CALLS:
+                entry.setdefault(x, name)
+        insns = collections.Counter()
+        blocks = collections.Counter()
+        calls = dict.fromkeys(self.CALLS, 0)
+        for (pc, ins), ex in b.items():
+            n = ex - a.get((pc, ins), 0)
+            if n <= 0:
+                continue
+            if pc in entry:
+                calls[entry[pc]] += n
+            i = bisect.bisect_right(addrs, pc) - 1
+            # Far past the nearest symbol: code kallsyms does not name
+            name = syms[i][1] if i >= 0 and pc - syms[i][0] < 1 << 20 \
+                else "[unknown]"
+            insns[name] += n * ins
+            blocks[name] += n
+        return {"insns": sum(insns.values()),
+                "blocks": sum(blocks.values()), "calls": calls,
+                "by_symbol": [[name, v, blocks[name]] for name, v in
+                              insns.most_common(self.TOP)]}
+
+
 # --------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------
@@ -425,10 +505,17 @@ def main():
     ap.add_argument("--ko", default=os.path.join(REPO, "e1kx.ko"),
                     help="e1kx module to insmod")
     ap.add_argument("--only", help="comma-separated workloads (debugging)")
+    ap.add_argument("--profile", metavar="CTLFILE:DIR",
+                    help="profile boot: the trace windows take tbprof "
+                         "snapshots (control file CTLFILE, into DIR) "
+                         "instead of register traces")
     args = ap.parse_args()
 
     ctl = Ctl()
-    tracer = Tracer(ctl, args.trace_log)
+    if args.profile:
+        tracer = Profiler(ctl, *args.profile.split(":", 1))
+    else:
+        tracer = Tracer(ctl, args.trace_log)
     res = {"driver": args.driver, "workloads": {}, "errors": []}
 
     load_driver(args.driver, args.ko)
