@@ -7,8 +7,10 @@
 Run by bench.py with an interpreter that has matplotlib (Debian's
 python3-matplotlib).  Left: throughput and latency ratios (higher is
 better for throughput, lower for latency); right: register accesses per
-packet ratios (lower is better).  Dashed lines mark the targets; error bars
-span the per-round min..max of the ratio.
+packet ratios (lower is better); third, when the run had profile boots:
+guest kernel instructions per frame (TCP: per KiB) ratios (lower is
+better).  Dashed lines mark the targets; error bars span the per-round
+min..max of the ratio.
 """
 
 import json
@@ -73,12 +75,19 @@ def main():
                            "ping_p99")
             if k in s]
     regs = [s[k] for k in s if k.endswith(".regs")]
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 5.5))
-    panel(a1, perf, "Rates (higher is better; ping: lower)")
+    insns = [s[k] for k in s if k.endswith(".insns")]
+    fig, axes = plt.subplots(1, 3 if insns else 2,
+                             figsize=(19 if insns else 13, 5.5))
+    panel(axes[0], perf, "Rates (higher is better; ping: lower)")
     for r in regs:
         r["label"] = r["label"].replace(": reg accesses/pkt", "")
-    panel(a2, regs, "Register accesses per packet (lower is better)",
+    panel(axes[1], regs, "Register accesses per packet (lower is better)",
           log=True)
+    if insns:
+        for r in insns:
+            r["label"] = r["label"].split(": guest kernel")[0]
+        panel(axes[2], insns, "Guest kernel insns per frame, TCP per KiB"
+              " (lower is better)")
     m = res["meta"]
     fig.suptitle(f"e1kx vs e1000e, QEMU 82574L model under TCG, "
                  f"{m['rounds']} round(s), {m['started']} "
