@@ -27,10 +27,12 @@ def color(row):
 
 
 def ratio_range(row):
-    """min..max over rounds of e1kx_i / e1000e_i (paired by round order)."""
-    a = row["e1kx"]["samples"]
-    b = row["e1000e"]["samples"]
-    rs = [x / y for x, y in zip(a, b) if y]
+    """min..max over rounds of e1kx_i / e1000e_i (the two boots of a
+    round; older results files without round_ratios: by sample order)."""
+    rs = row.get("round_ratios")
+    if rs is None:
+        rs = [x / y for x, y in zip(row["e1kx"]["samples"],
+                                    row["e1000e"]["samples"]) if y]
     return (min(rs), max(rs)) if rs else (None, None)
 
 
