@@ -14,6 +14,7 @@ window instead: a deterministic cost per frame (or KiB) and where it goes.
 
     scripts/bench/bench.py [--quick] [--rounds N] [--out DIR] [--no-doc]
                            [--no-profile]
+    scripts/bench/bench.py --report DIR/results.json [--no-doc]
 
 Writes DIR/results.json (every sample), DIR/ratios.png, prints a table and,
 on full runs, refreshes the results block of Documentation/performance.md.
@@ -509,7 +510,7 @@ def table_rows(summary, main_only=False):
     for key, r in summary.items():
         if main_only and key.endswith((".writes", ".irqs", ".blocks")):
             continue
-        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
+        ratio = ratio_text(r)
         rows.append([r["label"], r["unit"], fmt(r["e1kx"]["median"],
                                                 r["unit"]),
                      spread(r["e1kx"], r["unit"]),
@@ -517,6 +518,19 @@ def table_rows(summary, main_only=False):
                      spread(r["e1000e"], r["unit"]), ratio,
                      per_round(r), target_text(r["target"]), r["status"]])
     return rows
+
+
+def ratio_text(row):
+    """Two decimals, or three where two would print the target itself on
+    the wrong side of it (1.196 against >= 1.2x)."""
+    r, t = row["ratio"], row["target"]
+    if r is None:
+        return "-"
+    text = f"{r:.2f}"
+    if t and t[0] != "zero" and text == f"{t[1]:.2f}" and \
+            not ratio_meets(r, t):
+        text = f"{r:.3f}"
+    return text
 
 
 def per_round(row):
@@ -647,6 +661,82 @@ def update_doc(text):
     log(f"updated the results block of {os.path.relpath(DOC, REPO)}")
 
 
+def report(res, out, have_png, write_doc):
+    """Print the table and breakdowns of a results dict; on full runs
+    rewrite the results block of performance.md."""
+    meta, summary = res["meta"], res["summary"]
+    samples, profiles = res["samples"], res["profiles"]
+    failures, wall = meta["failures"], meta["wall_s"]
+    rj = os.path.join(out, "results.json")
+    png = os.path.join(out, "ratios.png")
+    rows = table_rows(summary)
+    nper = {d: sum(1 for s in samples if s["driver"] == d) for d in DRIVERS}
+    hdr = (f"e1kx vs e1000e on QEMU {meta['qemu'].split()[-3]} 82574L "
+           f"(TCG, 2 vCPUs): {meta['rounds']} round(s), "
+           f"{nper['e1kx']}+{nper['e1000e']} boots, {wall / 60:.1f} min. "
+           "Absolute numbers are TCG artefacts; only ratios mean anything.")
+    print(hdr)
+    print(text_table(rows))
+    print()
+    print("Register accesses per packet by register (all rounds):")
+    print(register_breakdown(samples))
+    if profiles:
+        print()
+        print("Guest kernel instructions per frame (TCP: per KiB) by "
+              "function (profile boots):")
+        print(profile_breakdown(profiles))
+    if failures:
+        print("\nFailures:")
+        for f_ in failures:
+            print(f"  {f_}")
+    print(f"\nresults: {os.path.relpath(rj, os.getcwd())}" +
+          (f", chart: {os.path.relpath(png, os.getcwd())}" if have_png
+           else ""))
+    if write_doc and samples:
+        update_doc(doc_block(res))
+
+
+def rereport(rj, write_doc):
+    with open(rj) as f:
+        res = json.load(f)
+    res["summary"] = summarize(res["samples"])
+    if res["profiles"]:
+        res["summary"].update(summarize(res["profiles"], PROFILE_METRICS))
+    with open(rj, "w") as f:
+        json.dump(res, f, indent=1)
+    out = os.path.dirname(os.path.abspath(rj))
+    py_mpl = find_matplotlib_python()
+    have_png = bool(py_mpl) and chart(py_mpl, rj,
+                                      os.path.join(out, "ratios.png"))
+    report(res, out, have_png,
+           write_doc=write_doc and res["meta"]["profile"] == "full")
+    return 0
+
+
+def doc_block(res):
+    """The results block of performance.md for a full run."""
+    meta, summary = res["meta"], res["summary"]
+    samples, profiles = res["samples"], res["profiles"]
+    failures = meta["failures"]
+    when = datetime.datetime.fromisoformat(meta["started"]) \
+        .strftime("%Y-%m-%d %H:%M UTC")
+    return (f"Run of {when} at commit `{meta['commit']}`: {meta['rounds']} "
+            f"rounds, {meta['window']} s windows, "
+            f"{meta['wall_s'] / 60:.1f} min wall, {meta['qemu']}, TCG, "
+            f"2 vCPUs, host with {meta['host_cpus']} CPUs shared with other "
+            "jobs.\n\n"
+            + md_table(table_rows(summary, main_only=True)) +
+            "\n\nRegister accesses per packet, most frequent first "
+            "(offset in BAR0, summed over all rounds):\n\n```\n"
+            + register_breakdown(samples) + "\n```\n"
+            + ("\nGuest kernel instructions per frame (TCP: per KiB), "
+               "most first, by function (one profile boot per driver, "
+               "QEMU's tbprof plugin):\n\n```\n" + profile_breakdown(profiles)
+               + "\n```\n" if profiles else "")
+            + ("\nFailures:\n\n" + "\n".join(f"- {x}" for x in failures)
+               + "\n" if failures else ""))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true",
@@ -661,7 +751,13 @@ def main():
     ap.add_argument("--only", help="comma-separated workloads (debugging)")
     ap.add_argument("--no-profile", action="store_true",
                     help="no profile boots (quick runs have none)")
+    ap.add_argument("--report", metavar="RESULTS_JSON",
+                    help="no run: re-summarize a saved results.json (its "
+                         "summary and chart are rewritten), print it and, "
+                         "for a full run, refresh performance.md")
     args = ap.parse_args()
+    if args.report:
+        return rereport(args.report, write_doc=not args.no_doc)
     if os.geteuid() != 0:
         ap.error("must run as root (network namespaces, taps)")
     prof = dict(PROFILES["quick" if args.quick else "full"])
@@ -754,47 +850,8 @@ def main():
     png = os.path.join(args.out, "ratios.png")
     have_png = bool(py_mpl) and chart(py_mpl, rj, png)
 
-    rows = table_rows(summary)
-    nper = {d: sum(1 for s in samples if s["driver"] == d) for d in DRIVERS}
-    hdr = (f"e1kx vs e1000e on QEMU {meta['qemu'].split()[-3]} 82574L "
-           f"(TCG, 2 vCPUs): {prof['rounds']} round(s), "
-           f"{nper['e1kx']}+{nper['e1000e']} boots, {wall / 60:.1f} min. "
-           "Absolute numbers are TCG artefacts; only ratios mean anything.")
-    print(hdr)
-    print(text_table(rows))
-    print()
-    print("Register accesses per packet by register (all rounds):")
-    print(register_breakdown(samples))
-    if profiles:
-        print()
-        print("Guest kernel instructions per frame (TCP: per KiB) by "
-              "function (profile boots):")
-        print(profile_breakdown(profiles))
-    if failures:
-        print("\nFailures:")
-        for f_ in failures:
-            print(f"  {f_}")
-    print(f"\nresults: {os.path.relpath(rj, os.getcwd())}" +
-          (f", chart: {os.path.relpath(png, os.getcwd())}" if have_png
-           else ""))
-
-    if not args.quick and not args.no_doc and samples:
-        when = started.strftime("%Y-%m-%d %H:%M UTC")
-        text = (f"Run of {when} at commit `{commit}`: {prof['rounds']} "
-                f"rounds, {prof['window']} s windows, {wall / 60:.1f} min "
-                f"wall, {meta['qemu']}, TCG, 2 vCPUs, host with "
-                f"{os.cpu_count()} CPUs shared with other jobs.\n\n"
-                + md_table(table_rows(summary, main_only=True)) +
-                "\n\nRegister accesses per packet, most frequent first "
-                "(offset in BAR0, summed over all rounds):\n\n```\n"
-                + register_breakdown(samples) + "\n```\n"
-                + ("\nGuest kernel instructions per frame (TCP: per KiB), "
-                   "most first, by function (one profile boot per driver, "
-                   "QEMU's tbprof plugin):\n\n```\n" + profile_breakdown(profiles)
-                   + "\n```\n" if profiles else "")
-                + ("\nFailures:\n\n" + "\n".join(f"- {x}" for x in failures)
-                   + "\n" if failures else ""))
-        update_doc(text)
+    report(res, args.out, have_png, write_doc=not args.quick and
+           not args.no_doc)
     # make check runs the quick mode to prove the bench works: fail if any
     # headline metric is missing for either driver.
     missing = [k for k, r in summary.items() if "." not in k and
