@@ -442,6 +442,14 @@ def summarize(samples, metrics=None):
     return out
 
 
+def summarize_all(samples, profiles):
+    """The rounds' metrics, and the profile boots' if there were any."""
+    summary = summarize(samples)
+    if profiles:
+        summary.update(summarize(profiles, PROFILE_METRICS))
+    return summary
+
+
 def round_ratios(samples, get):
     """e1kx/e1000e of the two boots of each round, in round order: boots
     minutes apart share the host's load of the moment, so how many rounds
@@ -699,9 +707,7 @@ def report(res, out, have_png, write_doc):
 def rereport(rj, write_doc):
     with open(rj) as f:
         res = json.load(f)
-    res["summary"] = summarize(res["samples"])
-    if res["profiles"]:
-        res["summary"].update(summarize(res["profiles"], PROFILE_METRICS))
+    res["summary"] = summarize_all(res["samples"], res["profiles"])
     with open(rj, "w") as f:
         json.dump(res, f, indent=1)
     out = os.path.dirname(os.path.abspath(rj))
@@ -822,9 +828,7 @@ def main():
             log(f"FAILED: {e}")
     wall = time.monotonic() - t0
 
-    summary = summarize(samples)
-    if profiles:
-        summary.update(summarize(profiles, PROFILE_METRICS))
+    summary = summarize_all(samples, profiles)
     try:
         commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short",
                                  "HEAD"], capture_output=True,
