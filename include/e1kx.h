@@ -116,6 +116,7 @@ enum e1kx_state_bits {
 #define E1KX_RX_HEADROOM	XDP_PACKET_HEADROOM
 #define E1KX_RX_BUF_LEN		2048
 #define E1KX_RX_PAGE_ORDER	1
+#define E1KX_RX_POOL_PAGES(count)	(2 * (count))	/* see rx.c */
 #define E1KX_RX_TRUESIZE	(SKB_DATA_ALIGN(E1KX_RX_HEADROOM + \
 					       E1KX_RX_BUF_LEN) + \
 				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))

@@ -319,12 +319,19 @@ int e1kx_rx_poll(struct e1kx_rx_ring *ring, int budget)
 int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 		       unsigned int qid, unsigned int count)
 {
-	/* The pool syncs whole pages for the device when they come back */
+	/*
+	 * The pool syncs whole pages for the device when they come back. Its
+	 * return ring holds E1KX_RX_POOL_PAGES(count) pages: several times
+	 * what the ring itself holds, because TCP receive queues keep pages
+	 * away from the ring and give them back in bursts when an application
+	 * reads. A return that finds the ring full frees the page, and the
+	 * pool allocates (and, with init_on_alloc, zeroes) another soon after.
+	 */
 	struct page_pool_params pp = {
 		.flags		= PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV |
 				  PP_FLAG_PAGE_FRAG,
 		.order		= E1KX_RX_PAGE_ORDER,
-		.pool_size	= count,
+		.pool_size	= E1KX_RX_POOL_PAGES(count),
 		.nid		= dev_to_node(&priv->pdev->dev),
 		.dev		= &priv->pdev->dev,
 		.dma_dir	= DMA_FROM_DEVICE,
