@@ -320,12 +320,12 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 		       unsigned int qid, unsigned int count)
 {
 	/*
-	 * The pool syncs whole pages for the device when they come back. Its
-	 * return ring holds E1KX_RX_POOL_PAGES(count) pages: several times
-	 * what the ring itself holds, because TCP receive queues keep pages
-	 * away from the ring and give them back in bursts when an application
-	 * reads. A return that finds the ring full frees the page, and the
-	 * pool allocates (and, with init_on_alloc, zeroes) another soon after.
+	 * The pool syncs whole pages for the device when they come back. It
+	 * takes back up to E1KX_RX_POOL_PAGES(count) pages, six times what
+	 * the descriptors hold (three buffers a page): TCP receive queues keep
+	 * pages away from the RX ring and return them in bursts when an
+	 * application reads. A page returned to a full pool is freed, and the
+	 * pool soon allocates (and, with init_on_alloc, zeroes) another.
 	 */
 	struct page_pool_params pp = {
 		.flags		= PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV |
