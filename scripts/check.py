@@ -7,7 +7,9 @@ tests/Makefile's TEST_PROGS, groups tests by topology, boots one guest per
 group (sequentially) running tests/guest-runner.sh, and aggregates all
 results into one TAP stream.  Logs go to build/check/ (one directory per
 group with the console log, results.tap).  The last line printed is
-"N passed, N failed, N skipped"; the exit status is 1 on any failure.
+"N passed, N failed, N skipped", after one "# failed in <test>: ..." line
+per failed subtest (so that a log's tail says what failed); the exit
+status is 1 on any failure.
 
 Topology keys: nics=N, wiring=none|tap|b2b, pcihp=native|acpi (how the
 root ports hot-plug: the harness default is native PCIe hotplug, acpi is
@@ -43,6 +45,7 @@ TESTS_DIR = os.path.join(REPO, "tests")
 OUT_DIR = os.path.join(REPO, "build", "check")
 
 RESULT_RE = re.compile(r"^(ok|not ok) (\d+) (\S+)(?: # (.*))?$")
+SUBFAIL_RE = re.compile(r"^(?:# )+not ok \d+ ")
 REQUIRE_RE = re.compile(r"^@@E1KX-CONSOLE-REQUIRE (\S+) (.+?)@@ (.+)$")
 BOOT_SLACK = 90  # seconds per guest on top of the tests' own timeouts
 KMEMLEAK_SLACK = 600  # two kmemleak scans at the end of a debug guest
@@ -93,6 +96,7 @@ class Group:
         self.tests = []
         self.timeout = 0
         self.results = {}  # test -> (ok, directive)
+        self.subfails = {}  # failed test -> its "not ok" subtest lines
         self.requires = []  # (test, description, console regex)
         self.note = None
 
@@ -134,14 +138,20 @@ def run_group(g, idx, args, tap_out):
         p = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True,
                              errors="replace")
+        pending = []  # "not ok" subtests since the last test's result
         for line in p.stdout:
             log.write(line)
             log.flush()
             line = line.rstrip("\n")
+            if SUBFAIL_RE.match(line):
+                pending.append(line)
             m = RESULT_RE.match(line)
             if m and (m.group(3) in g.tests or
                       (args.kmemleak and m.group(3) == "kmemleak")):
                 g.results[m.group(3)] = (m.group(1) == "ok", m.group(4) or "")
+                if m.group(1) != "ok":
+                    g.subfails[m.group(3)] = pending
+                pending = []
             m = REQUIRE_RE.match(line)
             if m and m.group(1) in g.tests:
                 g.requires.append(m.groups())
@@ -240,6 +250,7 @@ def main():
     print("TAP version 13")
     print(f"1..{total}", flush=True)
     lines = []
+    failures = []  # repeated at the end, where a log's tail shows them
     passed = failed = skipped = 0
     n = 0
     for idx, g in enumerate(groups.values()):
@@ -265,6 +276,10 @@ def main():
                 line += f" # {directive}"
             lines.append(line)
             print(line, flush=True)
+            if not ok:
+                failures += [f"# failed in {name}: {s.lstrip('# ')}"
+                             for s in g.subfails.get(t, [])] or \
+                            [f"# failed in {name}: {directive or 'no result'}"]
 
     with open(os.path.join(OUT_DIR, "results.tap"), "w") as f:
         f.write(f"TAP version 13\n1..{total}\n")
@@ -273,6 +288,8 @@ def main():
                 f"in {time.monotonic() - t0:.0f}s\n")
     print(f"# logs in {os.path.relpath(OUT_DIR, os.getcwd())}, "
           f"{time.monotonic() - t0:.0f}s", flush=True)
+    for line in failures:
+        print(line)
     print(f"{passed} passed, {failed} failed, {skipped} skipped", flush=True)
     return 1 if failed else 0
 
