@@ -25,9 +25,17 @@ SOURCES := $(wildcard src/*.c include/*.h)
 
 all: modules
 
+# KDIR is found when this Makefile is read: on a fresh machine the deps
+# prerequisite installs the headers after that, so look once more in a new
+# make before giving up.
 modules:
-	@test -n "$(KDIR)" || { echo "no kernel headers: run scripts/install-deps.sh" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(PWD) modules
+	@if [ -n "$(KDIR)" ]; then \
+		$(MAKE) -C $(KDIR) M=$(PWD) modules; \
+	elif [ -z "$(E1KX_KDIR_RETRY)" ]; then \
+		$(MAKE) --no-print-directory E1KX_KDIR_RETRY=1 modules; \
+	else \
+		echo "no kernel headers: run scripts/install-deps.sh" >&2; exit 1; \
+	fi
 
 deps:
 	scripts/install-deps.sh
