@@ -11,8 +11,10 @@
  * minimum interval. Any received frame returns the vectors to the RX
  * setting at their next sample.
  *
- * Only NAPI completion writes EITR while the interface runs (ethtool -C
- * rewrites it once); it writes only when the wanted interval changes.
+ * Only NAPI completion writes EITR while the interface runs; it writes
+ * only when the wanted interval changes. ethtool -C rewrites it once, from
+ * the RX setting: a stretch measured under the old settings is dropped,
+ * and a flood still running stretches again at its next sample.
  * Sampling uses jiffies: no clock read on the hot path.
  */
 #include "e1kx.h"
@@ -132,8 +134,10 @@ void e1kx_moderation_sample(struct e1kx_q_vector *qv)
 
 /*
  * Program every queue vector from the current settings after ethtool -C
- * (under RTNL). A NAPI completion racing with it may write the old
- * interval once; the next completion corrects that.
+ * (under RTNL), without any TX-only stretch: an idle vector runs no NAPI
+ * and would otherwise keep one measured long ago. A NAPI completion
+ * racing with it may write the old interval once; the next completion
+ * corrects that.
  */
 void e1kx_moderation_apply(struct e1kx_priv *priv)
 {
@@ -142,6 +146,7 @@ void e1kx_moderation_apply(struct e1kx_priv *priv)
 	for (q = 0; q < priv->num_queue_pairs; q++) {
 		struct e1kx_q_vector *qv = &priv->q_vector[q];
 
+		WRITE_ONCE(qv->tx_only_usecs, 0);
 		e1kx_set_itr(qv, e1kx_vector_usecs(qv));
 	}
 }
