@@ -21,7 +21,7 @@ E1KX_CACHE ?= /var/cache/e1kx
 CHECKPATCH ?= $(E1KX_CACHE)/linux-source-6.1/scripts/checkpatch.pl
 SOURCES := $(wildcard src/*.c include/*.h)
 
-.PHONY: all modules clean lint checkpatch sparse w1 check demo deps
+.PHONY: all modules clean lint checkpatch sparse w1 check demo deps xdp-progs
 
 all: modules
 
@@ -39,6 +39,15 @@ modules:
 
 deps:
 	scripts/install-deps.sh
+
+# BPF programs the tests attach (tests/xdp), built on the host for guests
+XDP_PROGS := $(patsubst tests/xdp/%.c,build/xdp/%.o,$(wildcard tests/xdp/*.c))
+xdp-progs: $(XDP_PROGS)
+
+build/xdp/%.o: tests/xdp/%.c
+	@mkdir -p $(@D)
+	clang -O2 -g -Wall -target bpf -I/usr/include/$(shell gcc -dumpmachine) \
+		-c $< -o $@
 
 # Without a kernel tree checkpatch cannot tell kernel API names such as
 # ETHTOOL_LINK_MODE_1000baseT_Full_BIT from new CamelCase, so that one
@@ -67,10 +76,10 @@ lint: deps
 # KERNEL=debug: the cached KASAN/lockdep/kmemleak guest kernel, see
 # Documentation/reliability.md; KERNEL=BZIMAGE: any other kernel.
 ifeq ($(KERNEL),debug)
-check: deps
+check: deps xdp-progs
 	scripts/debug-kernel/check.sh $(if $(TESTS),--tests $(TESTS))
 else
-check: deps modules
+check: deps modules xdp-progs
 	python3 scripts/check.py $(if $(TESTS),--tests $(TESTS)) $(if $(KERNEL),--kernel $(KERNEL))
 endif
 

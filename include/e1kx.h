@@ -11,6 +11,7 @@
 #include <linux/bpf.h>
 #include <linux/dim.h>
 #include <linux/ethtool.h>
+#include <linux/if_vlan.h>
 #include <linux/io.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -18,6 +19,7 @@
 #include <linux/sizes.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
+#include <net/xdp.h>
 
 #include "e1kx_compat.h"
 #include "e1kx_desc.h"
@@ -128,6 +130,8 @@ enum e1kx_state_bits {
 #define E1KX_RX_COPY_TRUESIZE	(SKB_DATA_ALIGN(E1KX_RX_COPY_HEADROOM + \
 					       E1KX_RX_COPYBREAK) + \
 				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
+/* XDP sees one buffer per frame: the largest MTU whose frames fit in it */
+#define E1KX_XDP_MAX_MTU	(E1KX_RX_BUF_LEN - VLAN_ETH_HLEN - ETH_FCS_LEN)
 
 struct e1kx_ring_stats {
 	struct u64_stats_sync syncp;
@@ -139,6 +143,11 @@ struct e1kx_ring_stats {
 	u64 length_errors;	/* RX: bad lengths reported by the device */
 	u64 csum_err;		/* RX: L3/L4 checksum errors */
 	u64 alloc_fail;		/* RX: buffer allocation failures */
+	u64 xdp_drop;		/* RX: XDP_DROP verdicts */
+	u64 xdp_tx;		/* RX: frames sent back by XDP_TX */
+	u64 xdp_redirect;	/* RX: frames redirected by XDP_REDIRECT */
+	u64 xdp_errors;		/* RX: XDP_ABORTED, bad verdicts, failed TX */
+	u64 xdp_xmit;		/* TX: frames queued by ndo_xdp_xmit */
 };
 
 /* The offload setup a TX context descriptor carries */
@@ -149,13 +158,24 @@ struct e1kx_tx_ctx {
 	u32 seg_setup;
 };
 
+/* What the first slot of a packet holds */
+enum e1kx_tx_buf_type {
+	E1KX_TX_BUF_SKB,	/* a packet from the stack */
+	E1KX_TX_BUF_XDP_TX,	/* XDP_TX: a buffer of this pair's RX pool */
+	E1KX_TX_BUF_XDP_XMIT,	/* ndo_xdp_xmit: mapped here, any owner */
+};
+
 struct e1kx_tx_buf {
-	struct sk_buff *skb;	/* on the first slot of a packet */
+	union {			/* on the first slot of a packet */
+		struct sk_buff *skb;
+		struct xdp_frame *xdpf;
+	};
 	dma_addr_t dma;
 	u32 len;		/* mapped length, 0 for a context slot */
 	u32 bytes;		/* on the first slot: wire bytes, for BQL */
 	u16 segs;		/* on the first slot: packets on the wire */
 	u16 eop;		/* on the first slot: index of its last desc */
+	u8 type;		/* on the first slot: enum e1kx_tx_buf_type */
 	bool is_page;
 };
 
@@ -190,6 +210,7 @@ struct e1kx_rx_ring {
 	struct net_device *netdev;
 	struct napi_struct *napi;
 	void __iomem *tail;
+	struct bpf_prog *xdp_prog;	/* read once per poll */
 	struct sk_buff *skb;	/* frame spanning descriptors, in progress */
 	bool frame_bad;		/* drop the rest of the frame in progress */
 	bool starved;		/* refill failed, watchdog retries */
@@ -197,8 +218,10 @@ struct e1kx_rx_ring {
 	u16 next_to_use;
 	u16 next_to_clean;
 	u8 qid;
+	u8 xdp_pending;		/* E1KX_XDP_* work to finish after the poll */
 	dma_addr_t dma;
 	struct e1kx_ring_stats stats;
+	struct xdp_rxq_info xdp_rxq;
 };
 
 /* One interrupt vector and its NAPI context: a TX/RX ring pair */
@@ -254,6 +277,7 @@ struct e1kx_priv {
 	u32 mta[E1KX_MTA_ENTRIES];	/* multicast hash table shadow */
 	u32 vfta[E1KX_VFTA_ENTRIES];	/* VLAN filter table shadow */
 	u8 rss_indir[E1KX_RETA_ENTRIES];
+	struct bpf_prog *xdp_prog;	/* attached XDP program, RTNL */
 	spinlock_t rctl_lock;	/* RCTL writers: rx mode, MTU, features */
 	u32 rctl;		/* RCTL as last programmed, EN included */
 	struct work_struct reset_task;
@@ -385,10 +409,22 @@ void e1kx_tx_ring_free(struct e1kx_tx_ring *ring);
 void e1kx_tx_ring_configure(struct e1kx_priv *priv, struct e1kx_tx_ring *ring);
 void e1kx_tx_ring_drain(struct e1kx_tx_ring *ring);
 bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget);
+int e1kx_tx_xdp_frame(struct e1kx_tx_ring *ring, struct xdp_frame *xdpf,
+		      dma_addr_t dma, enum e1kx_tx_buf_type type);
 netdev_tx_t e1kx_xmit(struct sk_buff *skb, struct net_device *netdev);
 netdev_features_t e1kx_features_check(struct sk_buff *skb,
 				      struct net_device *netdev,
 				      netdev_features_t features);
+
+/* xdp.c: XDP programs, XDP_TX, ndo_xdp_xmit */
+#define E1KX_XDP_TX		BIT(0)	/* frames wait for the TX doorbell */
+#define E1KX_XDP_REDIRECT	BIT(1)	/* redirects wait for xdp_do_flush() */
+int e1kx_xdp_bpf(struct net_device *netdev, struct netdev_bpf *bpf);
+int e1kx_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
+		  u32 flags);
+u32 e1kx_xdp_run(struct e1kx_rx_ring *ring, struct bpf_prog *prog,
+		 struct xdp_buff *xdp, struct page *page);
+void e1kx_xdp_finish(struct e1kx_rx_ring *ring);
 
 /* rx.c: receive rings */
 int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,

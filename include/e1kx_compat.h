@@ -75,4 +75,11 @@ static int set##_op(struct net_device *dev, const u32 *indir,		\
 }
 #endif
 
+/* 6.3 lets drivers advertise their XDP actions (netdev->xdp_features) */
+#ifdef E1KX_HAVE_XDP_FEATURES
+#define e1kx_set_xdp_features(netdev, acts)	((netdev)->xdp_features = (acts))
+#else
+#define e1kx_set_xdp_features(netdev, acts)	do { } while (0)
+#endif
+
 #endif /* _E1KX_COMPAT_H_ */

@@ -7,7 +7,7 @@ set -euo pipefail
 
 PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod cpio
-	xz-utils python3 sparse
+	xz-utils python3 sparse clang libbpf-dev
 	qemu-system-x86 busybox-static
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	ethtool iproute2 iperf3 iputils-ping tcpdump netsniff-ng socat

@@ -231,9 +231,9 @@ static void e1kx_rx_hash(struct sk_buff *skb, const union e1kx_rx_desc *d)
 		     PKT_HASH_TYPE_L4 : PKT_HASH_TYPE_L3);
 }
 
-/* Checks and metadata for a complete frame; false if it must be dropped */
-static bool e1kx_rx_finish(struct e1kx_rx_ring *ring, struct sk_buff *skb,
-			   const union e1kx_rx_desc *d, u32 staterr)
+/* Checks on a complete frame of len bytes; false if it must be dropped */
+static bool e1kx_rx_frame_ok(struct e1kx_rx_ring *ring, unsigned int len,
+			     u32 staterr)
 {
 	struct net_device *netdev = ring->netdev;
 
@@ -242,11 +242,19 @@ static bool e1kx_rx_finish(struct e1kx_rx_ring *ring, struct sk_buff *skb,
 		e1kx_rx_count(ring, &ring->stats.errors);
 		return false;
 	}
-	if (unlikely(skb->len > netdev->mtu + VLAN_ETH_HLEN +
+	if (unlikely(len > netdev->mtu + VLAN_ETH_HLEN +
 		     ((netdev->features & NETIF_F_RXFCS) ? ETH_FCS_LEN : 0))) {
 		e1kx_rx_count(ring, &ring->stats.length_errors);
 		return false;
 	}
+	return true;
+}
+
+/* Metadata from the descriptor of a frame going to the stack */
+static void e1kx_rx_meta(struct e1kx_rx_ring *ring, struct sk_buff *skb,
+			 const union e1kx_rx_desc *d, u32 staterr)
+{
+	struct net_device *netdev = ring->netdev;
 
 	if (netdev->features & NETIF_F_RXHASH)
 		e1kx_rx_hash(skb, d);
@@ -257,12 +265,87 @@ static bool e1kx_rx_finish(struct e1kx_rx_ring *ring, struct sk_buff *skb,
 				       le16_to_cpu(d->wb.vlan));
 	skb_record_rx_queue(skb, ring->qid);
 	skb->protocol = eth_type_trans(skb, netdev);
-	return true;
 }
 
+/* XDP_PASS: an skb around what the program left of the frame */
+static void e1kx_rx_xdp_skb(struct e1kx_rx_ring *ring, struct xdp_buff *xdp,
+			    struct page *page)
+{
+	unsigned int meta = xdp->data - xdp->data_meta;
+	struct sk_buff *skb;
+
+	skb = napi_build_skb(xdp->data_hard_start, E1KX_RX_TRUESIZE);
+	if (unlikely(!skb)) {
+		e1kx_rx_frame_bad(ring, &ring->stats.drops);
+		page_pool_recycle_direct(ring->pool, page);
+		return;
+	}
+	skb_reserve(skb, xdp->data - xdp->data_hard_start);
+	__skb_put(skb, xdp->data_end - xdp->data);
+	if (meta)
+		skb_metadata_set(skb, meta);
+	skb_mark_for_recycle(skb);
+	ring->skb = skb;
+}
+
+/*
+ * The first buffer of a frame, with a program attached: it runs on frames
+ * that pass the usual checks and fit this one buffer; longer ones are
+ * dropped (the MTU keeps them off the wire, see xdp.c).
+ */
+static void e1kx_rx_xdp(struct e1kx_rx_ring *ring, struct bpf_prog *prog,
+			u16 i, unsigned int len, u32 staterr)
+{
+	struct page *page = ring->bufs[i].page;
+	u32 offset = ring->bufs[i].offset;
+	struct xdp_buff xdp;
+
+	ring->bufs[i].page = NULL;
+	if (unlikely(!(staterr & E1KX_RXD_STA_EOP) || !len ||
+		     len > E1KX_RX_BUF_LEN)) {
+		e1kx_rx_frame_bad(ring, &ring->stats.length_errors);
+		goto recycle;
+	}
+	if (unlikely(!e1kx_rx_frame_ok(ring, len, staterr)))
+		goto recycle;
+
+	dma_sync_single_range_for_cpu(ring->dev, page_pool_get_dma_addr(page),
+				      offset + E1KX_RX_HEADROOM, len,
+				      page_pool_get_dma_dir(ring->pool));
+	xdp_init_buff(&xdp, E1KX_RX_TRUESIZE, &ring->xdp_rxq);
+	xdp_prepare_buff(&xdp, page_address(page) + offset, E1KX_RX_HEADROOM,
+			 len, true);
+	if (e1kx_xdp_run(ring, prog, &xdp, page) == XDP_PASS)
+		e1kx_rx_xdp_skb(ring, &xdp, page);
+	return;
+
+recycle:
+	page_pool_recycle_direct(ring->pool, page);
+}
+
+/* Take the buffer of descriptor i into the frame in progress */
+static void e1kx_rx_take(struct e1kx_rx_ring *ring, struct bpf_prog *prog,
+			 u16 i, unsigned int len, u32 staterr)
+{
+	bool first = !ring->skb && !ring->frame_bad;
+
+	if (prog && first)
+		e1kx_rx_xdp(ring, prog, i, len, staterr);
+	else if (first && (staterr & E1KX_RXD_STA_EOP) &&
+		 len && len <= E1KX_RX_COPYBREAK)
+		e1kx_rx_copy(ring, i, len);
+	else
+		e1kx_rx_buffer(ring, i, len);
+}
+
+/*
+ * Frames the program consumed count toward the budget like the ones the
+ * stack gets; their packets and bytes are counted in xdp.c.
+ */
 int e1kx_rx_poll(struct e1kx_rx_ring *ring, int budget)
 {
-	unsigned int bytes = 0;
+	struct bpf_prog *prog = READ_ONCE(ring->xdp_prog);
+	unsigned int bytes = 0, pkts = 0;
 	u16 ntc = ring->next_to_clean;
 	int done = 0;
 
@@ -274,40 +357,39 @@ int e1kx_rx_poll(struct e1kx_rx_ring *ring, int budget)
 		const union e1kx_rx_desc *d = &ring->desc[ntc];
 		u32 staterr = le32_to_cpu(READ_ONCE(d->wb.status_err));
 		struct sk_buff *skb;
-		unsigned int len;
 
 		if (!(staterr & E1KX_RXD_STA_DD))
 			break;
 		/* The rest of the descriptor is valid only after DD */
 		dma_rmb();
-		len = le16_to_cpu(d->wb.length);
-		if (!ring->skb && !ring->frame_bad &&
-		    (staterr & E1KX_RXD_STA_EOP) &&
-		    len && len <= E1KX_RX_COPYBREAK)
-			e1kx_rx_copy(ring, ntc, len);
-		else
-			e1kx_rx_buffer(ring, ntc, len);
+		e1kx_rx_take(ring, prog, ntc, le16_to_cpu(d->wb.length),
+			     staterr);
 		ntc = e1kx_rx_next(ring, ntc);
 		if (!(staterr & E1KX_RXD_STA_EOP))
 			continue;
 
+		done++;
 		skb = ring->skb;
 		ring->skb = NULL;
 		ring->frame_bad = false;
 		if (!skb)
 			continue;
-		if (!e1kx_rx_finish(ring, skb, d, staterr)) {
+		/* A program's frame was checked before it ran */
+		if (!prog && !e1kx_rx_frame_ok(ring, skb->len, staterr)) {
 			napi_consume_skb(skb, budget);
 			continue;
 		}
+		e1kx_rx_meta(ring, skb, d, staterr);
 		bytes += skb->len + ETH_HLEN;
+		pkts++;
 		napi_gro_receive(ring->napi, skb);
-		done++;
 	}
 	ring->next_to_clean = ntc;
+	if (ring->xdp_pending)
+		e1kx_xdp_finish(ring);
 
 	u64_stats_update_begin(&ring->stats.syncp);
-	ring->stats.packets += done;
+	ring->stats.packets += pkts;
 	ring->stats.bytes += bytes;
 	u64_stats_update_end(&ring->stats.syncp);
 
@@ -334,7 +416,9 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 		.pool_size	= E1KX_RX_POOL_PAGES(count),
 		.nid		= dev_to_node(&priv->pdev->dev),
 		.dev		= &priv->pdev->dev,
-		.dma_dir	= DMA_FROM_DEVICE,
+		/* XDP_TX sends from these pages: see xdp.c */
+		.dma_dir	= priv->xdp_prog ? DMA_BIDIRECTIONAL :
+						   DMA_FROM_DEVICE,
 		.offset		= 0,
 		.max_len	= PAGE_SIZE << E1KX_RX_PAGE_ORDER,
 	};
@@ -365,6 +449,14 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 		err = PTR_ERR(ring->copy_pool);
 		goto err_pool;
 	}
+	err = xdp_rxq_info_reg(&ring->xdp_rxq, priv->netdev, qid,
+			       priv->q_vector[qid].napi.napi_id);
+	if (err)
+		goto err_copy_pool;
+	err = xdp_rxq_info_reg_mem_model(&ring->xdp_rxq, MEM_TYPE_PAGE_POOL,
+					 ring->pool);
+	if (err)
+		goto err_rxq;
 	ring->dev = dev;
 	ring->netdev = priv->netdev;
 	ring->napi = &priv->q_vector[qid].napi;
@@ -376,6 +468,11 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 	ring->starved = false;
 	return 0;
 
+err_rxq:
+	xdp_rxq_info_unreg(&ring->xdp_rxq);
+err_copy_pool:
+	page_pool_destroy(ring->copy_pool);
+	ring->copy_pool = NULL;
 err_pool:
 	page_pool_destroy(ring->pool);
 	ring->pool = NULL;
@@ -415,6 +512,8 @@ void e1kx_rx_ring_free(struct e1kx_rx_ring *ring)
 	if (!ring->desc)
 		return;
 	e1kx_rx_ring_release_bufs(ring);
+	/* The pool's XDP registration holds a reference of its own */
+	xdp_rxq_info_unreg(&ring->xdp_rxq);
 	page_pool_destroy(ring->pool);
 	page_pool_destroy(ring->copy_pool);
 	dma_free_coherent(ring->dev, ring->count * sizeof(*ring->desc),
@@ -433,6 +532,8 @@ void e1kx_rx_ring_configure(struct e1kx_priv *priv, struct e1kx_rx_ring *ring)
 
 	ring->next_to_use = 0;
 	ring->next_to_clean = 0;
+	ring->xdp_prog = priv->xdp_prog;
+	ring->xdp_pending = 0;
 	memset(ring->desc, 0, ring->count * sizeof(*ring->desc));
 	e1kx_hw_ring_setup(priv, E1KX_RDBAL(q), ring->dma,
 			   ring->count * sizeof(*ring->desc));

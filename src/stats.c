@@ -99,12 +99,12 @@ static const struct e1kx_hw_stat e1kx_hw_stats[E1KX_HWS_NUM] = {
 
 /* Per-queue counters shown by ethtool -S, in this order */
 static const char * const e1kx_txq_stat_names[] = {
-	"packets", "bytes", "restarts", "drops",
+	"packets", "bytes", "restarts", "drops", "xdp_xmit",
 };
 
 static const char * const e1kx_rxq_stat_names[] = {
 	"packets", "bytes", "drops", "errors", "length_errors", "csum_err",
-	"alloc_fail",
+	"alloc_fail", "xdp_drop", "xdp_tx", "xdp_redirect", "xdp_errors",
 };
 
 static const char * const e1kx_sw_stat_names[] = {
@@ -173,6 +173,11 @@ static void e1kx_ring_stats_read(const struct e1kx_ring_stats *s,
 		out->length_errors = s->length_errors;
 		out->csum_err = s->csum_err;
 		out->alloc_fail = s->alloc_fail;
+		out->xdp_drop = s->xdp_drop;
+		out->xdp_tx = s->xdp_tx;
+		out->xdp_redirect = s->xdp_redirect;
+		out->xdp_errors = s->xdp_errors;
+		out->xdp_xmit = s->xdp_xmit;
 	} while (u64_stats_fetch_retry(&s->syncp, start));
 }
 
@@ -256,6 +261,7 @@ void e1kx_stats_fill(struct e1kx_priv *priv, u64 *data)
 		*data++ = rs.bytes;
 		*data++ = rs.restarts;
 		*data++ = rs.drops;
+		*data++ = rs.xdp_xmit;
 		e1kx_ring_stats_read(&priv->rx_ring[q].stats, &rs);
 		*data++ = rs.packets;
 		*data++ = rs.bytes;
@@ -264,6 +270,10 @@ void e1kx_stats_fill(struct e1kx_priv *priv, u64 *data)
 		*data++ = rs.length_errors;
 		*data++ = rs.csum_err;
 		*data++ = rs.alloc_fail;
+		*data++ = rs.xdp_drop;
+		*data++ = rs.xdp_tx;
+		*data++ = rs.xdp_redirect;
+		*data++ = rs.xdp_errors;
 	}
 	*data++ = READ_ONCE(priv->tx_timeouts);
 	*data++ = READ_ONCE(priv->resets);

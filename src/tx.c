@@ -305,6 +305,7 @@ netdev_tx_t e1kx_xmit(struct sk_buff *skb, struct net_device *netdev)
 
 	fbuf = &ring->buf[first];
 	fbuf->skb = skb;
+	fbuf->type = E1KX_TX_BUF_SKB;
 	fbuf->eop = last;
 	fbuf->segs = 1;
 	fbuf->bytes = skb->len;
@@ -333,6 +334,67 @@ dropped:	/* skb_put_padto() frees the skb itself */
 	return NETDEV_TX_OK;
 }
 
+/*
+ * Queue one XDP frame whose buffer is at dma (mapped by the caller for
+ * ndo_xdp_xmit, the RX pool's mapping for XDP_TX); the caller holds the
+ * queue's TX lock and rings the doorbell. The stack's room for one
+ * worst-case packet stays free, so an awake queue never overflows.
+ */
+int e1kx_tx_xdp_frame(struct e1kx_tx_ring *ring, struct xdp_frame *xdpf,
+		      dma_addr_t dma, enum e1kx_tx_buf_type type)
+{
+	u16 i = ring->next_to_use;
+	struct e1kx_tx_buf *buf = &ring->buf[i];
+	struct e1kx_tx_desc *d = &ring->desc[i];
+
+	if (unlikely(e1kx_tx_unused(ring) <= E1KX_TX_DESC_NEEDED))
+		return -ENOSPC;
+
+	buf->xdpf = xdpf;
+	buf->type = type;
+	buf->dma = dma;
+	buf->len = type == E1KX_TX_BUF_XDP_XMIT ? xdpf->len : 0;
+	buf->is_page = false;
+	buf->eop = i;
+	buf->segs = 1;
+	buf->bytes = xdpf->len;
+	d->addr = cpu_to_le64(dma);
+	d->cmd_len = cpu_to_le32(E1KX_TXD_CMD_DEXT | E1KX_TXD_CMD_IFCS |
+				 FIELD_PREP(E1KX_TXD_DTYP, E1KX_TXD_DTYP_DATA) |
+				 E1KX_TXD_CMD_EOP | E1KX_TXD_CMD_RS |
+				 FIELD_PREP(E1KX_TXD_LEN, xdpf->len));
+	d->status_opts = 0;
+
+	/* Publish the slot before the cleaner may look at it */
+	smp_wmb();
+	WRITE_ONCE(ring->next_to_use, e1kx_tx_next(ring, i));
+	netdev_tx_sent_queue(e1kx_txq(ring), xdpf->len);
+	return 0;
+}
+
+/*
+ * XDP_TX buffers go back to this pair's RX pool, whose NAPI context this
+ * is unless the budget is 0 (netpoll, or the ring drained on the way down).
+ */
+static void e1kx_tx_free(struct e1kx_tx_buf *fbuf, int napi_budget)
+{
+	switch (fbuf->type) {
+	case E1KX_TX_BUF_SKB:
+		napi_consume_skb(fbuf->skb, napi_budget);
+		break;
+	case E1KX_TX_BUF_XDP_TX:
+		if (napi_budget)
+			xdp_return_frame_rx_napi(fbuf->xdpf);
+		else
+			xdp_return_frame(fbuf->xdpf);
+		break;
+	case E1KX_TX_BUF_XDP_XMIT:
+		xdp_return_frame(fbuf->xdpf);
+		break;
+	}
+	fbuf->skb = NULL;
+}
+
 /* Release one completed packet: slots first..eop */
 static u16 e1kx_tx_release(struct e1kx_tx_ring *ring, u16 first,
 			   int napi_budget)
@@ -346,8 +408,7 @@ static u16 e1kx_tx_release(struct e1kx_tx_ring *ring, u16 first,
 			break;
 		i = e1kx_tx_next(ring, i);
 	}
-	napi_consume_skb(fbuf->skb, napi_budget);
-	fbuf->skb = NULL;
+	e1kx_tx_free(fbuf, napi_budget);
 	return e1kx_tx_next(ring, eop);
 }
 

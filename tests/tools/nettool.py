@@ -16,6 +16,10 @@
         one carries PAYLOAD (exit 2 if it never came) or SECS of silence.
   nettool.py udp-send HOST PORT COUNT [--size N] [--mcast-if ADDR] [--gap S]
         [--payload TEXT]
+  nettool.py udp-bounce HOST PORT COUNT [--size N] [--gap S] [--wait S]
+        Send COUNT numbered datagrams (SIZE >= 4 bytes) to HOST:PORT and
+        count those that come back from there intact (an echo, or XDP sending them back); prints
+        "sent=N back=N bad=N".
   nettool.py raw-send IFACE --dst-mac M --src-mac M --src-ip A --dst-ip A
         [--dport P] [--proto udp|tcp] [--vlan VID] [--bad-csum] [--count N]
         Craft Ethernet[/802.1Q]/IPv4/UDP|TCP frames on an AF_PACKET socket.
@@ -180,6 +184,45 @@ def udp_send(a):
             time.sleep(a.gap)
 
 
+def udp_bounce(a):
+    fam = socket.AF_INET6 if ":" in a.host else socket.AF_INET
+    if a.size < 4:
+        sys.exit("udp-bounce: --size must be >= 4 (sequence number)")
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.connect((a.host, a.port))
+    s.setblocking(False)
+    sent, seen, bad = {}, set(), 0
+
+    def drain():
+        nonlocal bad
+        while True:
+            try:
+                buf = s.recv(65536)
+            except (BlockingIOError, ConnectionRefusedError):
+                return
+            seq = int.from_bytes(buf[:4], "big") if len(buf) >= 4 else -1
+            if sent.get(seq) == buf:
+                seen.add(seq)
+            else:
+                bad += 1
+
+    for seq in range(a.count):
+        sent[seq] = (seq.to_bytes(4, "big") +
+                     random.Random(seq).randbytes(a.size - 4))
+        try:
+            s.send(sent[seq])
+        except ConnectionRefusedError:
+            pass
+        drain()
+        if a.gap:
+            time.sleep(a.gap)
+    end = time.monotonic() + a.wait
+    while time.monotonic() < end and len(seen) < a.count:
+        drain()
+        time.sleep(0.01)
+    print(f"sent={a.count} back={len(seen)} bad={bad}")
+
+
 def csum16(data):
     if len(data) % 2:
         data += b"\0"
@@ -297,6 +340,14 @@ def main():
     p.add_argument("--gap", type=float, default=0.002)
     p.add_argument("--payload")
     p.set_defaults(fn=udp_send)
+    p = sub.add_parser("udp-bounce")
+    p.add_argument("host")
+    p.add_argument("port", type=int)
+    p.add_argument("count", type=int)
+    p.add_argument("--size", type=int, default=64)
+    p.add_argument("--gap", type=float, default=0.002)
+    p.add_argument("--wait", type=float, default=3)
+    p.set_defaults(fn=udp_bounce)
     p = sub.add_parser("raw-send")
     p.add_argument("iface")
     p.add_argument("--dst-mac", required=True)
