@@ -293,6 +293,17 @@ def pick_group(a):
     sys.exit("no group found")
 
 
+def udp_stream_parser(sub, name):
+    """HOST PORT COUNT [--size N] [--gap S]: COUNT datagrams to HOST:PORT."""
+    p = sub.add_parser(name)
+    p.add_argument("host")
+    p.add_argument("port", type=int)
+    p.add_argument("count", type=int)
+    p.add_argument("--size", type=int, default=64)
+    p.add_argument("--gap", type=float, default=0.002)
+    return p
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -331,21 +342,11 @@ def main():
     p.add_argument("--ready")
     p.add_argument("--until", help="stop at a datagram with this payload")
     p.set_defaults(fn=udp_count)
-    p = sub.add_parser("udp-send")
-    p.add_argument("host")
-    p.add_argument("port", type=int)
-    p.add_argument("count", type=int)
-    p.add_argument("--size", type=int, default=64)
+    p = udp_stream_parser(sub, "udp-send")
     p.add_argument("--mcast-if")
-    p.add_argument("--gap", type=float, default=0.002)
     p.add_argument("--payload")
     p.set_defaults(fn=udp_send)
-    p = sub.add_parser("udp-bounce")
-    p.add_argument("host")
-    p.add_argument("port", type=int)
-    p.add_argument("count", type=int)
-    p.add_argument("--size", type=int, default=64)
-    p.add_argument("--gap", type=float, default=0.002)
+    p = udp_stream_parser(sub, "udp-bounce")
     p.add_argument("--wait", type=float, default=3)
     p.set_defaults(fn=udp_bounce)
     p = sub.add_parser("raw-send")
