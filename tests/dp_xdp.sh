@@ -36,7 +36,7 @@ if [ ! -s "$XDP_OBJ" ]; then
 		ktap_skip_all "cannot build $XDP_SRC (clang, libbpf-dev headers)"
 fi
 
-ktap_plan 17
+ktap_plan 19
 unload_e1kx
 net_tap_setup 0 || ktap_bail "cannot set up NIC 0 (driver $E1KX_DRIVER)"
 peer_tmp_init || ktap_bail "no host temp dir"
@@ -158,6 +158,26 @@ sleep 1
 e1=$(qsum rx xdp_errors)
 ktap_check "XDP_ABORTED: xdp_errors counts the aborted frames ($e0 -> $e1)" \
 	[ $((e1 - e0)) -ge 97 ]
+
+# The MTU cap itself is allowed: the largest frames still pass the program
+ip link set dev "$NET_IF" mtu 2026 && peer "ip link set $PEER_IF mtu 3000"
+if [ "$(cat "/sys/class/net/$NET_IF/mtu")" = 2026 ] &&
+	peer "ping -M do -s 1998 -c 3 -i 0.3 -W 3 $G4" >/dev/null; then
+	ktap_ok "MTU 2026 with a program: peer -> guest ping -s 1998 (2040-byte frames) answered"
+else
+	ktap_fail "MTU 2026 with a program: peer -> guest ping -s 1998 answered" \
+		"MTU $(cat "/sys/class/net/$NET_IF/mtu")"
+fi
+# A frame longer than one buffer cannot be shown to the program: dropped
+l0=$(qsum rx length_errors)
+c0=$(qsum rx xdp_drop)+$(qsum rx xdp_tx)+$(qsum rx xdp_errors)
+peer "ping -M do -s 2972 -c 3 -i 0.3 -W 1 $G4" >/dev/null
+l1=$(qsum rx length_errors)
+c1=$(qsum rx xdp_drop)+$(qsum rx xdp_tx)+$(qsum rx xdp_errors)
+[ $((l1 - l0)) -ge 3 ] && [ "$c1" = "$c0" ]
+result "3014-byte frames (more than one buffer) counted in length_errors ($l0 -> $l1), never run (xdp drop+tx+errors $c0 -> $c1)"
+ip link set dev "$NET_IF" mtu 1500
+peer "ip link set $PEER_IF mtu 1500"
 
 # Ring resize while the peer floods XDP_TX: new rings, same program
 id0=$(xdp_prog_id)
