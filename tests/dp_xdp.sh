@@ -6,7 +6,8 @@
 # in rx_queue_N_xdp_drop), sent back by XDP_TX, sent back through
 # XDP_REDIRECT to the same interface (ndo_xdp_xmit, tx_queue_N_xdp_xmit),
 # aborted (xdp_errors), or passed to the stack.  The program survives a
-# ring resize under XDP_TX traffic and a replacement; the MTU is capped
+# ring resize under XDP_TX traffic, RSS steering to either queue pair,
+# a change of queue count and a replacement; the MTU is capped
 # while it is attached (an attach over the cap fails with a message); after
 # detaching, everything reaches the stack again.
 #
@@ -36,7 +37,7 @@ if [ ! -s "$XDP_OBJ" ]; then
 		ktap_skip_all "cannot build $XDP_SRC (clang, libbpf-dev headers)"
 fi
 
-ktap_plan 19
+ktap_plan 23
 unload_e1kx
 net_tap_setup 0 || ktap_bail "cannot set up NIC 0 (driver $E1KX_DRIVER)"
 peer_tmp_init || ktap_bail "no host temp dir"
@@ -191,6 +192,43 @@ wait_carrier "$NET_IF" 15
 result "ethtool -G under XDP_TX traffic: rc $rc, program $(xdp_prog_id) still attached (was $id0)"
 check_bounce "XDP_TX after the ring resize" $P_TX 200 64 rx:xdp_tx
 ethtool -G "$NET_IF" rx 1024 tx 1024
+
+# qval DIR Q NAME: one queue's counter
+qval() {
+	ethtool -S "$NET_IF" | awk -v k="$1_queue_$2_$3:" '$1 == k {print $2; f = 1} END {if (!f) print 0}'
+}
+
+# XDP_TX from each queue pair: the RSS table steers the peer to one queue,
+# whose TX ring must send the frames back
+for q in 0 1; do
+	if [ "$q" = 0 ]; then w="1 0"; else w="0 1"; fi
+	# shellcheck disable=SC2086
+	ethtool -X "$NET_IF" weight $w
+	c0=$(qval rx "$q" xdp_tx)
+	t0=$(qval tx "$q" packets)
+	out=$(bounce $P_TX 100 64)
+	c1=$(qval rx "$q" xdp_tx)
+	t1=$(qval tx "$q" packets)
+	b=$(back_of "$out")
+	echo "# queue $q: $out; rx_queue_${q}_xdp_tx $c0 -> $c1, tx_queue_${q}_packets $t0 -> $t1"
+	[ "${b:-0}" -ge 97 ] && [ $((c1 - c0)) -ge "$b" ] && [ $((t1 - t0)) -ge "$b" ]
+	result "XDP_TX on queue pair $q (RSS weight $w): $b/100 back, counted on rx and tx queue $q"
+done
+ethtool -X "$NET_IF" default
+
+# One queue pair and back: the program follows the rings
+ethtool -L "$NET_IF" combined 1
+rc=$?
+wait_carrier "$NET_IF" 15
+out=$(bounce $P_TX 100 64)
+[ "$rc" = 0 ] && [ "$(xdp_prog_id)" = "$id0" ] && [ "$(back_of "$out")" -ge 97 ]
+result "ethtool -L combined 1 with a program: rc $rc, program $(xdp_prog_id) (was $id0), XDP_TX: $out"
+ethtool -L "$NET_IF" combined 2
+rc=$?
+wait_carrier "$NET_IF" 15
+out=$(bounce $P_TX 100 64)
+[ "$rc" = 0 ] && [ "$(xdp_prog_id)" = "$id0" ] && [ "$(back_of "$out")" -ge 97 ]
+result "ethtool -L combined 2 with a program: rc $rc, program $(xdp_prog_id) (was $id0), XDP_TX: $out"
 
 if ip link set dev "$NET_IF" mtu 3000 2>/dev/null; then
 	ktap_fail "MTU 3000 refused while a program is attached" "accepted"
