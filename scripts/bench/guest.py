@@ -526,7 +526,9 @@ def main():
     drv = os.path.basename(os.path.realpath(
         f"/sys/class/net/{ifname}/device/driver"))
     res.update(ifname=ifname, bdf=nic.bdf, bound_driver=drv, irqs=nic.irqs,
-               kernel=os.uname().release, ncpu=os.cpu_count())
+               kernel=os.uname().release, ncpu=os.cpu_count(),
+               clocksource=read("/sys/devices/system/clocksource/"
+                                "clocksource0/current_clocksource"))
     sh(["ip", "link", "set", ifname, "up"])
     sh(["ip", "addr", "add", f"{G4}/24", "dev", ifname])
     if not wait(lambda: read(f"/sys/class/net/{ifname}/carrier") == "1", 20):
