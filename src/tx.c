@@ -6,7 +6,8 @@
  * re-sent only when the setup changes (always for TSO, whose payload length
  * lives in it). Data descriptors follow; only the last one of a packet asks
  * for a status write-back (RS), and completion is detected from that DD bit,
- * never from TDH.
+ * never from TDH. Both the sender (at the end of each xmit batch) and the
+ * vector's NAPI reclaim, each under the queue's TX lock.
  */
 #include <linux/dma-mapping.h>
 #include <linux/if_vlan.h>
@@ -275,16 +276,31 @@ static void e1kx_tx_maybe_stop(struct e1kx_tx_ring *ring)
 	netif_tx_start_queue(e1kx_txq(ring));
 }
 
+static bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget);
+
 netdev_tx_t e1kx_xmit(struct sk_buff *skb, struct net_device *netdev)
 {
 	struct e1kx_priv *priv = netdev_priv(netdev);
 	struct e1kx_tx_ring *ring = &priv->tx_ring[skb_get_queue_mapping(skb)];
 	u32 dcmd = E1KX_TXD_CMD_DEXT | E1KX_TXD_CMD_IFCS |
 		   FIELD_PREP(E1KX_TXD_DTYP, E1KX_TXD_DTYP_DATA);
-	u16 first = ring->next_to_use, i = first;
 	struct e1kx_tx_buf *fbuf;
+	u16 first, i;
 	u32 opts;
 	int last;
+
+	/*
+	 * The last packet of a batch reclaims what the device has finished:
+	 * the sender's skbs go back to the allocator a batch at a time, on
+	 * the CPU that allocates the next ones, not a quarter ring at once
+	 * from an interrupt (which empties whole slabs, and Debian zeroes
+	 * every new one). Packets inside a batch skip it: nothing can have
+	 * finished since the batch's first doorbell-less packet.
+	 */
+	if (!netdev_xmit_more())
+		e1kx_tx_clean(ring, 0);
+	first = ring->next_to_use;
+	i = first;
 
 	/* Never let the device pad a runt with stale memory */
 	if (skb_put_padto(skb, ETH_ZLEN))
@@ -414,9 +430,11 @@ static u16 e1kx_tx_release(struct e1kx_tx_ring *ring, u16 first,
 
 /*
  * Reclaim every completed packet. Not limited by the NAPI budget: the ring
- * size bounds the work. Returns true when something was reclaimed.
+ * size bounds the work. The caller holds the queue's TX lock: the sender
+ * and the vector's NAPI both reclaim. Returns true when something was
+ * reclaimed.
  */
-bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget)
+static bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget)
 {
 	struct netdev_queue *txq = e1kx_txq(ring);
 	unsigned int pkts = 0, bytes = 0, segs = 0;
@@ -454,6 +472,22 @@ bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget)
 		    test_bit(E1KX_STATE_UP, &ring->priv->state))
 			netif_tx_wake_queue(txq);
 	}
+	return true;
+}
+
+/*
+ * NAPI's reclaim. Returns false when a sender holds the queue's TX lock:
+ * NAPI then polls again rather than complete and leave finished packets
+ * that no interrupt will announce again.
+ */
+bool e1kx_tx_poll(struct e1kx_tx_ring *ring, int napi_budget)
+{
+	struct netdev_queue *txq = e1kx_txq(ring);
+
+	if (!__netif_tx_trylock(txq))
+		return false;
+	e1kx_tx_clean(ring, napi_budget);
+	__netif_tx_unlock(txq);
 	return true;
 }
 
