@@ -408,7 +408,7 @@ int e1kx_tx_ring_alloc(struct e1kx_priv *priv, struct e1kx_tx_ring *ring,
 void e1kx_tx_ring_free(struct e1kx_tx_ring *ring);
 void e1kx_tx_ring_configure(struct e1kx_priv *priv, struct e1kx_tx_ring *ring);
 void e1kx_tx_ring_drain(struct e1kx_tx_ring *ring);
-bool e1kx_tx_poll(struct e1kx_tx_ring *ring, int napi_budget);
+void e1kx_tx_poll(struct e1kx_tx_ring *ring, int napi_budget);
 int e1kx_tx_xdp_frame(struct e1kx_tx_ring *ring, struct xdp_frame *xdpf,
 		      dma_addr_t dma, enum e1kx_tx_buf_type type);
 netdev_tx_t e1kx_xmit(struct sk_buff *skb, struct net_device *netdev);

@@ -101,13 +101,12 @@ static int e1kx_poll(struct napi_struct *napi, int budget)
 {
 	struct e1kx_q_vector *qv = container_of(napi, struct e1kx_q_vector,
 						napi);
-	bool tx_done;
 	int done = 0;
 
-	tx_done = e1kx_tx_poll(qv->tx, budget);
+	e1kx_tx_poll(qv->tx, budget);
 	if (budget)
 		done = e1kx_rx_poll(qv->rx, budget);
-	if (done == budget || !tx_done) {
+	if (done == budget) {
 		e1kx_irq_busy(qv);
 		return budget;
 	}

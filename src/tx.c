@@ -476,19 +476,20 @@ static bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget)
 }
 
 /*
- * NAPI's reclaim. Returns false when a sender holds the queue's TX lock:
- * NAPI then polls again rather than complete and leave finished packets
- * that no interrupt will announce again.
+ * NAPI's reclaim. A softirq never runs inside this CPU's own xmit (it
+ * holds the lock with BHs off), but netpoll may poll from there: it finds
+ * the lock ours and leaves the reclaim to the next poll.
  */
-bool e1kx_tx_poll(struct e1kx_tx_ring *ring, int napi_budget)
+void e1kx_tx_poll(struct e1kx_tx_ring *ring, int napi_budget)
 {
 	struct netdev_queue *txq = e1kx_txq(ring);
+	int cpu = smp_processor_id();
 
-	if (!__netif_tx_trylock(txq))
-		return false;
+	if (READ_ONCE(txq->xmit_lock_owner) == cpu)
+		return;
+	__netif_tx_lock(txq, cpu);
 	e1kx_tx_clean(ring, napi_budget);
 	__netif_tx_unlock(txq);
-	return true;
 }
 
 /* Free everything still queued; the device must be stopped */
