@@ -13,6 +13,7 @@
 #include <linux/ethtool.h>
 #include <linux/if_vlan.h>
 #include <linux/io.h>
+#include <linux/jump_label.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
@@ -33,6 +34,8 @@
 #define E1KX_NVM_CHECKSUM_SUM	0xBABA
 #define E1KX_NVM_WORD_MAC	0x00
 #define E1KX_NVM_WORD_VERSION	0x05
+#define E1KX_NVM_WORD_INIT_CTRL2	0x0F
+#define E1KX_NVM_INIT_CTRL2_MNGM	GENMASK(14, 13)	/* manageability mode */
 #define E1KX_NVM_WORD_CHECKSUM	0x3F
 #define E1KX_NVM_VERSION_MAJOR	GENMASK(15, 12)
 #define E1KX_NVM_VERSION_MINOR	GENMASK(11, 4)
@@ -40,6 +43,13 @@
 
 /* The internal PHY answers at one MDIO address */
 #define E1KX_PHY_ADDR		1
+/* PHY receive error counter (saturates at 0xFFFF) */
+#define E1KX_PHY_RX_ERR_CNT	0x15
+#define E1KX_PHY_RX_ERR_MAX	0xFFFF
+/* 1000BASE-T status: idle error count, saturates */
+#define E1KX_STAT1000_IDLE_ERR	GENMASK(7, 0)
+/* Watchdog passes with both PHY error counts saturated before a reset */
+#define E1KX_PHY_HANG_PASSES	2
 
 /* Interrupt delivery: MSI-X with a vector per queue pair plus "other" */
 enum e1kx_irq_mode {
@@ -55,12 +65,10 @@ enum e1kx_irq_mode {
 #define E1KX_WATCHDOG_PERIOD	(2 * HZ)
 
 /*
- * The 32-bit clear-on-read packet counters wrap after 2^32 minimum-size
- * frames: 48 minutes at 1.488 Mpps. Readers (ip -s, ethtool -S) fold them
- * on demand; the watchdog folds them only this often, which keeps an idle
- * or busy link from paying ~60 register reads every watchdog period.
+ * The watchdog folds the clear-on-read hardware counters into 64-bit
+ * totals on every pass; ndo_get_stats64 (any context, even inside a MAC
+ * reset) serves those totals and never touches the device.
  */
-#define E1KX_HW_STATS_PERIOD	(60 * HZ)
 
 /* Default interrupt rate limit: 20000 irq/s, in 256 ns units */
 #define E1KX_USECS_DEFAULT	50
@@ -91,10 +99,15 @@ enum e1kx_irq_mode {
 #define E1KX_FAULT_IRQ_LOST	BIT(1)	/* self-test: interrupts get lost */
 #define E1KX_FAULT_TX_STALL	BIT(2)	/* the device stops taking TX */
 #define E1KX_FAULT_RX_ALLOC	BIT(3)	/* RX buffer allocations fail */
+#define E1KX_FAULT_SLOW_UP	BIT(4)	/* open stalls after RX is enabled */
+#define E1KX_FAULT_PHY_HANG	BIT(5)	/* PHY error counts read saturated */
+#define E1KX_FAULT_NVM_FLASH	BIT(6)	/* the NVM is taken to be flash */
+#define E1KX_FAULTS_ALL		GENMASK(6, 0)
+#define E1KX_FAULT_SLOW_UP_MS	2000
 
 enum e1kx_state_bits {
 	E1KX_STATE_UP,		/* datapath running, interrupts armed */
-	E1KX_STATE_RESETTING,	/* reset task owns the datapath */
+	E1KX_STATE_RESETTING,	/* a reset or self-test owns MAC and PHY */
 };
 
 /* Ring sizes: descriptors, a multiple of 8 (128-byte RDLEN/TDLEN units) */
@@ -122,7 +135,9 @@ enum e1kx_state_bits {
 #define E1KX_RX_TRUESIZE	(SKB_DATA_ALIGN(E1KX_RX_HEADROOM + \
 					       E1KX_RX_BUF_LEN) + \
 				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
-#define E1KX_MAX_MTU		9216
+/* The 82574 takes frames up to 9234 bytes with a VLAN tag and the FCS */
+#define E1KX_MAX_FRAME		9234
+#define E1KX_MAX_MTU		(E1KX_MAX_FRAME - VLAN_ETH_HLEN - ETH_FCS_LEN)
 #define E1KX_RX_REFILL_BATCH	16
 #define E1KX_RX_COPYBREAK	256	/* copied, buffer reused (rx.c) */
 #define E1KX_RX_COPY_BLOCK	64	/* E1KX_RX_COPYBREAK is a multiple */
@@ -279,6 +294,7 @@ struct e1kx_priv {
 	u8 rss_indir[E1KX_RETA_ENTRIES];
 	struct bpf_prog *xdp_prog;	/* attached XDP program, RTNL */
 	spinlock_t rctl_lock;	/* RCTL writers: rx mode, MTU, features */
+	spinlock_t ctrl_lock;	/* CTRL read-modify-writes */
 	u32 rctl;		/* RCTL as last programmed, EN included */
 	struct work_struct reset_task;
 	u64 tx_timeouts;
@@ -287,7 +303,6 @@ struct e1kx_priv {
 	/* Hardware counters, accumulated from clear-on-read registers */
 	spinlock_t hw_stats_lock;
 	u64 *hw_stats;
-	unsigned long hw_stats_stamp;	/* jiffies of the last fold */
 
 	/* Link configuration (ethtool -s/-A), applied at every open */
 	bool autoneg;
@@ -312,6 +327,17 @@ struct e1kx_priv {
 	/* Wake-on-LAN (ethtool -s wol), applied at suspend */
 	u32 wol;
 	u32 ledctl_saved;
+	bool mng_enabled;	/* firmware (a BMC) shares the port */
+	/* What the last suspend/shutdown left armed, for debugfs */
+	struct e1kx_pm_snapshot {
+		u32 ctrl;
+		u32 wuc;
+		u32 wufc;
+		u32 rctl;
+		u16 bmcr;
+		bool valid;
+	} pm_snap;
+	u8 phy_hang_passes;	/* consecutive passes with saturated counts */
 
 	/* Test-only fault injection (debugfs), E1KX_FAULT_* bits */
 	u32 faults;
@@ -325,9 +351,13 @@ struct e1kx_priv {
 	u64 link_changes;
 };
 
+DECLARE_STATIC_KEY_FALSE(e1kx_faults_armed);
+
+/* A test fault is armed: a patched-out branch until debugfs arms one */
 static inline bool e1kx_fault(const struct e1kx_priv *priv, u32 fault)
 {
-	return unlikely(READ_ONCE(priv->faults) & fault);
+	return static_branch_unlikely(&e1kx_faults_armed) &&
+	       (READ_ONCE(priv->faults) & fault);
 }
 
 static inline u32 e1kx_rd32(struct e1kx_priv *priv, u32 reg)
@@ -356,6 +386,8 @@ void e1kx_hw_ring_setup(struct e1kx_priv *priv, u32 bal, dma_addr_t dma,
 void e1kx_hw_set_fc_watermarks(struct e1kx_priv *priv, bool enable);
 void e1kx_rctl_update(struct e1kx_priv *priv, u32 clear, u32 set);
 void e1kx_hw_set_rar(struct e1kx_priv *priv, unsigned int idx, const u8 *addr);
+void e1kx_ctrl_update(struct e1kx_priv *priv, u32 clear, u32 set);
+bool e1kx_hw_mng_enabled(struct e1kx_priv *priv);
 int e1kx_hw_swflag_acquire(struct e1kx_priv *priv);
 void e1kx_hw_swflag_release(struct e1kx_priv *priv);
 
@@ -374,6 +406,9 @@ int e1kx_phy_write(struct e1kx_priv *priv, u32 reg, u16 val);
 int e1kx_phy_probe(struct e1kx_priv *priv);
 int e1kx_phy_apply_config(struct e1kx_priv *priv);
 void e1kx_phy_power_down(struct e1kx_priv *priv);
+void e1kx_phy_power_up(struct e1kx_priv *priv);
+u32 e1kx_phy_ctrl_link_bits(const struct e1kx_priv *priv);
+bool e1kx_phy_hung(struct e1kx_priv *priv);
 int e1kx_phy_restart_autoneg(struct e1kx_priv *priv);
 void e1kx_link_update(struct e1kx_priv *priv);
 void e1kx_flow_control_update(struct e1kx_priv *priv);
@@ -386,6 +421,7 @@ void e1kx_napi_del(struct e1kx_priv *priv);
 void e1kx_napi_enable(struct e1kx_priv *priv);
 void e1kx_napi_disable(struct e1kx_priv *priv);
 void e1kx_napi_kick(struct e1kx_priv *priv);
+void e1kx_napi_schedule_all(struct e1kx_priv *priv);
 void e1kx_irq_free_vectors(struct e1kx_priv *priv);
 int e1kx_irq_request(struct e1kx_priv *priv);
 void e1kx_irq_release(struct e1kx_priv *priv);
@@ -399,6 +435,8 @@ void e1kx_free_rings(struct e1kx_priv *priv);
 int e1kx_up(struct e1kx_priv *priv);
 void e1kx_down(struct e1kx_priv *priv);
 void e1kx_xps_init(struct e1kx_priv *priv);
+void e1kx_watchdog_stop(struct e1kx_priv *priv);
+void e1kx_watchdog_start(struct e1kx_priv *priv);
 int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
 		     unsigned int rx_count, unsigned int nqp);
 
@@ -451,7 +489,6 @@ void e1kx_rss_program(struct e1kx_priv *priv);
 /* stats.c: software and hardware counters */
 int e1kx_stats_init(struct e1kx_priv *priv);
 void e1kx_stats_update_hw(struct e1kx_priv *priv);
-void e1kx_stats_periodic(struct e1kx_priv *priv);
 void e1kx_get_stats64(struct net_device *netdev,
 		      struct rtnl_link_stats64 *stats);
 int e1kx_stats_count(struct e1kx_priv *priv);
@@ -483,6 +520,7 @@ void e1kx_debugfs_init(void);
 void e1kx_debugfs_exit(void);
 void e1kx_debugfs_add(struct e1kx_priv *priv);
 void e1kx_debugfs_remove(struct e1kx_priv *priv);
+void e1kx_faults_clear(struct e1kx_priv *priv, u32 faults);
 
 /* selftest.c: ethtool -t */
 int e1kx_selftest_count(void);

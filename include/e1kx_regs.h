@@ -20,9 +20,12 @@
 #define E1KX_CTRL_SPEED			GENMASK(9, 8)
 #define E1KX_CTRL_FRCSPD		BIT(11)
 #define E1KX_CTRL_FRCDPX		BIT(12)
+#define E1KX_CTRL_ADVD3WUC		BIT(20)	/* advertise D3cold wake-up */
+#define E1KX_CTRL_EN_PHY_PWR_MGMT	BIT(21)	/* PHY power management */
 #define E1KX_CTRL_RST			BIT(26)
 #define E1KX_CTRL_RFCE			BIT(27)
 #define E1KX_CTRL_TFCE			BIT(28)
+#define E1KX_CTRL_RSVD29		BIT(29)	/* must be 0 (82574 init) */
 #define E1KX_CTRL_VME			BIT(30)
 #define E1KX_CTRL_PHY_RST		BIT(31)
 
@@ -41,6 +44,9 @@
 #define E1KX_EECD		0x00010
 #define E1KX_EECD_PRES			BIT(8)
 #define E1KX_EECD_AUTO_RD		BIT(9)
+#define E1KX_EECD_NVM_TYPE		GENMASK(16, 15)
+#define E1KX_EECD_NVM_TYPE_FLASH	3	/* no EEPROM: NVM in flash */
+#define E1KX_EECD_FLUPD			BIT(19)	/* commit the shadow to flash */
 
 #define E1KX_EERD		0x00014
 #define E1KX_EERD_START			BIT(0)
@@ -50,6 +56,8 @@
 
 #define E1KX_CTRL_EXT		0x00018
 #define E1KX_CTRL_EXT_RO_DIS		BIT(17)
+#define E1KX_CTRL_EXT_INIT_SET		BIT(22)	/* 82574 init: must be 1 */
+#define E1KX_CTRL_EXT_INIT_CLR		BIT(23)	/* 82574 init: must be 0 */
 #define E1KX_CTRL_EXT_EIAME		BIT(24)
 #define E1KX_CTRL_EXT_IAME		BIT(27)
 #define E1KX_CTRL_EXT_DRV_LOAD		BIT(28)
@@ -199,6 +207,8 @@
 #define E1KX_TADV		0x0382C
 #define E1KX_TARC(q)		(0x03840 + E1KX_QUEUE_STRIDE * (q))
 #define E1KX_TARC_ENABLE		BIT(10)
+#define E1KX_TARC0_INIT_SET		BIT(26)	/* 82574 init: must be 1 */
+#define E1KX_TARC0_INIT_CLR		GENMASK(30, 27)	/* must be 0 */
 #define E1KX_TXDCTL_PTHRESH		GENMASK(5, 0)
 #define E1KX_TXDCTL_HTHRESH		GENMASK(13, 8)
 #define E1KX_TXDCTL_WTHRESH		GENMASK(21, 16)
@@ -311,6 +321,14 @@
 #define E1KX_MRQC_IPV6EX		BIT(19)
 #define E1KX_MRQC_IPV6			BIT(20)
 #define E1KX_MANC		0x05820
+#define E1KX_MANC_BLK_PHY_RST_ON_IDE	BIT(18)	/* firmware keeps the PHY */
+#define E1KX_RSRPD		0x02C00	/* small packet detect size, 0: off */
+
+/* PCIe control */
+#define E1KX_GCR		0x05B00
+#define E1KX_GCR_ERRATA_COMPL		BIT(22)	/* spec update: set */
+#define E1KX_GCR2		0x05B64
+#define E1KX_GCR2_ERRATA_COMPL		BIT(0)	/* spec update: set */
 #define E1KX_RETA(i)		(0x05C00 + 4 * (i))
 #define E1KX_RSSRK(i)		(0x05C80 + 4 * (i))
 #define E1KX_RETA_ENTRIES	128
@@ -323,5 +341,6 @@
 #define E1KX_SWFLAG_TIMEOUT_US		100000
 #define E1KX_MASTER_TIMEOUT_US		80000
 #define E1KX_AUTO_RD_TIMEOUT_US		10000
+#define E1KX_FLUPD_TIMEOUT_US		2000000	/* a flash sector erase */
 
 #endif /* _E1KX_REGS_H_ */

@@ -10,6 +10,7 @@
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include <linux/iopoll.h>
+#include <linux/mii.h>
 
 #include "e1kx.h"
 
@@ -46,11 +47,25 @@ void e1kx_hw_swflag_release(struct e1kx_priv *priv)
 		  e1kx_rd32(priv, E1KX_EXTCNF_CTRL) & ~E1KX_EXTCNF_CTRL_SWFLAG);
 }
 
-/* Stop all DMA and mask every interrupt cause */
+/* CTRL is shared by link, PAUSE, VLAN and reset code: one writer at a time */
+void e1kx_ctrl_update(struct e1kx_priv *priv, u32 clear, u32 set)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&priv->ctrl_lock, flags);
+	e1kx_wr32(priv, E1KX_CTRL,
+		  (e1kx_rd32(priv, E1KX_CTRL) & ~clear) | set);
+	spin_unlock_irqrestore(&priv->ctrl_lock, flags);
+}
+
+/*
+ * Mask every interrupt cause and stop transmitting. RX stays enabled: the
+ * 82574's receive unit can hang when RCTL.EN is cleared under traffic, so
+ * receive DMA is stopped by the master disable and the MAC reset instead.
+ */
 void e1kx_hw_quiesce(struct e1kx_priv *priv)
 {
 	e1kx_wr32(priv, E1KX_IMC, E1KX_INT_ALL);
-	e1kx_wr32(priv, E1KX_RCTL, 0);
 	e1kx_wr32(priv, E1KX_TCTL, E1KX_TCTL_PSP);
 	e1kx_flush(priv);
 	/* let in-flight descriptor fetches and write-backs finish */
@@ -61,8 +76,7 @@ static void e1kx_hw_master_disable(struct e1kx_priv *priv)
 {
 	u32 val;
 
-	e1kx_wr32(priv, E1KX_CTRL,
-		  e1kx_rd32(priv, E1KX_CTRL) | E1KX_CTRL_GIO_MASTER_DISABLE);
+	e1kx_ctrl_update(priv, 0, E1KX_CTRL_GIO_MASTER_DISABLE);
 	if (read_poll_timeout(e1kx_rd32, val,
 			      !(val & E1KX_STATUS_GIO_MASTER_EN), 100,
 			      E1KX_MASTER_TIMEOUT_US, false, priv,
@@ -86,12 +100,17 @@ int e1kx_hw_reset(struct e1kx_priv *priv)
 	e1kx_hw_quiesce(priv);
 	e1kx_hw_master_disable(priv);
 
-	/* Keep firmware off the PHY while the MAC resets */
+	/*
+	 * Keep firmware (ownership flag) and our own MDIC users (phy_lock)
+	 * off the PHY interface while the MAC resets.
+	 */
+	mutex_lock(&priv->phy_lock);
 	err = e1kx_hw_swflag_acquire(priv);
-	e1kx_wr32(priv, E1KX_CTRL, e1kx_rd32(priv, E1KX_CTRL) | E1KX_CTRL_RST);
+	e1kx_ctrl_update(priv, 0, E1KX_CTRL_RST);
 	usleep_range(20000, 25000);
 	if (!err)
 		e1kx_hw_swflag_release(priv);
+	mutex_unlock(&priv->phy_lock);
 
 	if (read_poll_timeout(e1kx_rd32, val, val & E1KX_EECD_AUTO_RD, 100,
 			      E1KX_AUTO_RD_TIMEOUT_US, false, priv, E1KX_EECD))
@@ -101,6 +120,11 @@ int e1kx_hw_reset(struct e1kx_priv *priv)
 	e1kx_wr32(priv, E1KX_IMC, E1KX_INT_ALL);
 	e1kx_wr32(priv, E1KX_ICR, E1KX_INT_ALL);
 	e1kx_rd32(priv, E1KX_ICR);
+	/*
+	 * The reset leaves RCTL zero; QEMU's model keeps it (and the rings)
+	 * across CTRL.RST. Writing zero to an idle receiver is safe on both.
+	 */
+	e1kx_rctl_update(priv, U32_MAX, 0);
 	return 0;
 }
 
@@ -155,15 +179,64 @@ void e1kx_hw_set_fc_watermarks(struct e1kx_priv *priv, bool enable)
 	e1kx_wr32(priv, E1KX_FCRTH, high);
 }
 
+/* PAUSE frames, and the watermarks of the setting resolved at link-up */
 static void e1kx_hw_init_flow_control(struct e1kx_priv *priv)
 {
 	e1kx_wr32(priv, E1KX_FCAL, get_unaligned_le32(e1kx_pause_addr));
 	e1kx_wr32(priv, E1KX_FCAH, get_unaligned_le16(e1kx_pause_addr + 4));
 	e1kx_wr32(priv, E1KX_FCT, ETH_P_PAUSE);
 	e1kx_wr32(priv, E1KX_FCTTV, E1KX_FC_PAUSE_TIME);
-	/* No PAUSE generation until flow control is configured */
-	e1kx_wr32(priv, E1KX_FCRTL, 0);
-	e1kx_wr32(priv, E1KX_FCRTH, 0);
+	e1kx_hw_set_fc_watermarks(priv, priv->fc_active & FLOW_CTRL_TX);
+}
+
+/*
+ * Register values the 82574 needs whatever the NVM loaded (datasheet
+ * initialization and specification update). CTRL_EXT holds bits the NVM
+ * loads, so it is only ever read-modify-written.
+ */
+static void e1kx_hw_init_errata(struct e1kx_priv *priv)
+{
+	u32 ext, tarc, txdctl;
+	unsigned int q;
+
+	ext = e1kx_rd32(priv, E1KX_CTRL_EXT);
+	ext &= ~(E1KX_CTRL_EXT_INIT_CLR | E1KX_CTRL_EXT_IAME |
+		 E1KX_CTRL_EXT_EIAME | E1KX_CTRL_EXT_PBA_CLR);
+	/* DRV_LOAD: tell firmware a driver owns the device */
+	ext |= E1KX_CTRL_EXT_INIT_SET | E1KX_CTRL_EXT_DRV_LOAD;
+	e1kx_wr32(priv, E1KX_CTRL_EXT, ext);
+
+	/* Unreliable PCIe completions (worst with ASPM) hang transmit */
+	e1kx_wr32(priv, E1KX_GCR,
+		  e1kx_rd32(priv, E1KX_GCR) | E1KX_GCR_ERRATA_COMPL);
+	e1kx_wr32(priv, E1KX_GCR2,
+		  e1kx_rd32(priv, E1KX_GCR2) | E1KX_GCR2_ERRATA_COMPL);
+
+	tarc = e1kx_rd32(priv, E1KX_TARC(0));
+	tarc &= ~E1KX_TARC0_INIT_CLR;
+	tarc |= E1KX_TARC0_INIT_SET;
+	e1kx_wr32(priv, E1KX_TARC(0), tarc);
+
+	/*
+	 * Both queues' TXDCTL must hold the same value, used or not. WTHRESH
+	 * 1: each RS descriptor is written back at once (completion latency).
+	 */
+	txdctl = E1KX_TXDCTL_GRAN | E1KX_TXDCTL_COUNT_DESC |
+		 FIELD_PREP(E1KX_TXDCTL_WTHRESH, 1);
+	for (q = 0; q < E1KX_NUM_QUEUES; q++)
+		e1kx_wr32(priv, E1KX_TXDCTL(q), txdctl);
+
+	/* No small-packet-detect interrupts */
+	e1kx_wr32(priv, E1KX_RSRPD, 0);
+}
+
+/* Firmware manages the port (a BMC shares it): keep the PHY powered */
+bool e1kx_hw_mng_enabled(struct e1kx_priv *priv)
+{
+	return (priv->nvm_valid &&
+		(priv->nvm[E1KX_NVM_WORD_INIT_CTRL2] &
+		 E1KX_NVM_INIT_CTRL2_MNGM)) ||
+	       (e1kx_rd32(priv, E1KX_MANC) & E1KX_MANC_BLK_PHY_RST_ON_IDE);
 }
 
 /*
@@ -212,19 +285,25 @@ static void e1kx_hw_clear_stats(struct e1kx_priv *priv)
 void e1kx_hw_init(struct e1kx_priv *priv)
 {
 	unsigned int v;
-	u32 ctrl;
+	u32 set;
 
-	/* Link: speed and duplex resolved by the PHY, MAC follows */
-	ctrl = e1kx_rd32(priv, E1KX_CTRL);
-	ctrl &= ~(E1KX_CTRL_GIO_MASTER_DISABLE | E1KX_CTRL_FRCSPD |
-		  E1KX_CTRL_FRCDPX | E1KX_CTRL_SPEED | E1KX_CTRL_FD |
-		  E1KX_CTRL_RFCE | E1KX_CTRL_TFCE | E1KX_CTRL_VME |
-		  E1KX_CTRL_PHY_RST | E1KX_CTRL_RST);
-	ctrl |= E1KX_CTRL_SLU;
-	e1kx_wr32(priv, E1KX_CTRL, ctrl);
-
-	/* Tell firmware a driver owns the device */
-	e1kx_wr32(priv, E1KX_CTRL_EXT, E1KX_CTRL_EXT_DRV_LOAD);
+	/*
+	 * Link: the configured mode (autonegotiated or forced, ethtool -s)
+	 * and the PAUSE setting resolved at the last link-up survive a reset;
+	 * VLAN stripping is set again by the datapath's configuration.
+	 */
+	set = E1KX_CTRL_SLU | e1kx_phy_ctrl_link_bits(priv);
+	if (priv->fc_active & FLOW_CTRL_RX)
+		set |= E1KX_CTRL_RFCE;
+	if (priv->fc_active & FLOW_CTRL_TX)
+		set |= E1KX_CTRL_TFCE;
+	e1kx_ctrl_update(priv, E1KX_CTRL_GIO_MASTER_DISABLE |
+			 E1KX_CTRL_FRCSPD | E1KX_CTRL_FRCDPX |
+			 E1KX_CTRL_SPEED | E1KX_CTRL_FD | E1KX_CTRL_RFCE |
+			 E1KX_CTRL_TFCE | E1KX_CTRL_VME | E1KX_CTRL_PHY_RST |
+			 E1KX_CTRL_RST | E1KX_CTRL_RSVD29 |
+			 E1KX_CTRL_ADVD3WUC | E1KX_CTRL_EN_PHY_PWR_MGMT, set);
+	e1kx_hw_init_errata(priv);
 
 	e1kx_wr32(priv, E1KX_IMC, E1KX_INT_ALL);
 	e1kx_wr32(priv, E1KX_IAM, 0);
@@ -234,10 +313,7 @@ void e1kx_hw_init(struct e1kx_priv *priv)
 	for (v = 0; v < E1KX_MSIX_VECTORS; v++)
 		e1kx_wr32(priv, E1KX_EITR(v), E1KX_ITR_DEFAULT);
 
-	spin_lock_bh(&priv->rctl_lock);
-	priv->rctl = 0;
-	e1kx_wr32(priv, E1KX_RCTL, 0);
-	spin_unlock_bh(&priv->rctl_lock);
+	e1kx_rctl_update(priv, U32_MAX, 0);
 	e1kx_wr32(priv, E1KX_TCTL, E1KX_TCTL_PSP |
 		  FIELD_PREP(E1KX_TCTL_CT, E1KX_TCTL_CT_DEFAULT) |
 		  FIELD_PREP(E1KX_TCTL_COLD, E1KX_TCTL_COLD_FD) |
@@ -257,7 +333,7 @@ void e1kx_hw_init(struct e1kx_priv *priv)
 /* Hand the device back: no DMA, no interrupts, firmware owns it again */
 void e1kx_hw_release(struct e1kx_priv *priv)
 {
-	e1kx_hw_quiesce(priv);
+	e1kx_hw_reset(priv);
 	e1kx_wr32(priv, E1KX_CTRL_EXT,
 		  e1kx_rd32(priv, E1KX_CTRL_EXT) & ~E1KX_CTRL_EXT_DRV_LOAD);
 	e1kx_flush(priv);

@@ -7,8 +7,9 @@
  * acknowledge and hand work on; nothing slow runs in hard IRQ context.
  *
  * MSI-X queue vectors are not masked per interrupt: EIAC clears a fired
- * vector's causes in ICR and CTRL_EXT.IAME keeps them enabled in IMS, so an
- * interrupt costs no register access at all and EITR alone bounds the rate.
+ * vector's causes in ICR and leaves them enabled in IMS (CTRL_EXT.EIAME is
+ * clear), so an interrupt costs no register access at all and EITR alone
+ * bounds the rate.
  * Only while NAPI keeps using its whole budget is the vector masked (one
  * IMC write), and unmasked (one IMS write) when that busy spell ends.
  */
@@ -101,11 +102,17 @@ static int e1kx_poll(struct napi_struct *napi, int budget)
 {
 	struct e1kx_q_vector *qv = container_of(napi, struct e1kx_q_vector,
 						napi);
-	int done = 0;
+	int done;
 
 	e1kx_tx_poll(qv->tx, budget);
-	if (budget)
-		done = e1kx_rx_poll(qv->rx, budget);
+	/*
+	 * Budget 0 is netpoll (netconsole) asking for TX reclaim only. It may
+	 * call while NAPI is not scheduled at all: interrupt state is not
+	 * ours to change then, and nothing would ever unmask the vector.
+	 */
+	if (unlikely(!budget))
+		return 0;
+	done = e1kx_rx_poll(qv->rx, budget);
 	if (done == budget) {
 		e1kx_irq_busy(qv);
 		return budget;
@@ -205,6 +212,17 @@ void e1kx_napi_kick(struct e1kx_priv *priv)
 			napi_schedule(&priv->q_vector[q].napi);
 }
 
+/* Poll every pair once, from process context */
+void e1kx_napi_schedule_all(struct e1kx_priv *priv)
+{
+	unsigned int q;
+
+	local_bh_disable();
+	for (q = 0; q < priv->num_queue_pairs; q++)
+		napi_schedule(&priv->q_vector[q].napi);
+	local_bh_enable();
+}
+
 static int e1kx_irq_request_msix(struct e1kx_priv *priv)
 {
 	unsigned int other = e1kx_other_vector(priv), q;
@@ -293,7 +311,10 @@ void e1kx_irq_enable(struct e1kx_priv *priv)
 		queues |= priv->q_vector[q].ims;
 		priv->q_vector[q].masked = false;
 	}
-	/* IAME: auto-clear leaves IMS alone; IAM = 0: ICR access masks none */
+	/*
+	 * EIAME clear: a fired vector's auto-clear leaves IMS alone. IAME
+	 * with IAM = 0: an ICR access clears ICR and masks nothing.
+	 */
 	e1kx_wr32(priv, E1KX_IAM, 0);
 	e1kx_wr32(priv, E1KX_CTRL_EXT, e1kx_rd32(priv, E1KX_CTRL_EXT) |
 		  E1KX_CTRL_EXT_PBA_CLR | E1KX_CTRL_EXT_IAME);
@@ -301,7 +322,13 @@ void e1kx_irq_enable(struct e1kx_priv *priv)
 	e1kx_wr32(priv, E1KX_EITR(e1kx_other_vector(priv)), E1KX_ITR_OTHER);
 	/* A fired queue vector clears its own causes in ICR */
 	e1kx_wr32(priv, E1KX_EIAC, queues);
-	e1kx_wr32(priv, E1KX_IMS, queues | E1KX_INT_OTHER | E1KX_INT_LSC);
+	/*
+	 * 82574: with MSI-X the "other" vector needs every other cause
+	 * enabled (RXO, MDAC, SRPD, ACK, MNG), or an ICR read that finds no
+	 * cause asserted can lose an interrupt. SRPD and ACK stay silent:
+	 * RSRPD is 0 and RFCTL.ACK_DIS is set.
+	 */
+	e1kx_wr32(priv, E1KX_IMS, queues | E1KX_INT_OTHER_CAUSES);
 	e1kx_flush(priv);
 }
 

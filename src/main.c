@@ -25,6 +25,15 @@ static int e1kx_pci_setup(struct pci_dev *pdev, void __iomem **io)
 {
 	int err;
 
+	/*
+	 * 82574 erratum: ASPM L0s and L1 make its PCIe completions unreliable
+	 * (TX hangs). Without OS control of ASPM the call fails: say so.
+	 */
+	err = pci_disable_link_state(pdev, PCIE_LINK_STATE_L0S |
+				     PCIE_LINK_STATE_L1);
+	if (err)
+		dev_info(&pdev->dev, "cannot disable ASPM: %d\n", err);
+
 	err = pcim_enable_device(pdev);
 	if (err)
 		return dev_err_probe(&pdev->dev, err, "cannot enable device\n");
@@ -79,6 +88,9 @@ static int e1kx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (err)
 		goto err_release;
 	e1kx_nvm_set_mac(priv);
+	priv->mng_enabled = e1kx_hw_mng_enabled(priv);
+	if (priv->mng_enabled)
+		dev_info(&pdev->dev, "manageability firmware shares the port\n");
 
 	err = e1kx_phy_probe(priv);
 	if (err)

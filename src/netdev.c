@@ -12,22 +12,52 @@
 
 #define E1KX_TX_TIMEOUT		(5 * HZ)
 
+/*
+ * Link, PAUSE, counters, the PHY lock-up check and starved rings. It keeps
+ * off the device while a reset or self-test owns it (E1KX_STATE_RESETTING,
+ * see e1kx_watchdog_stop()), which restarts it when done.
+ */
 static void e1kx_watchdog(struct work_struct *work)
 {
 	struct e1kx_priv *priv = container_of(to_delayed_work(work),
 					      struct e1kx_priv, watchdog);
+	struct net_device *netdev = priv->netdev;
 
-	if (!netif_device_present(priv->netdev) ||
-	    pci_channel_offline(priv->pdev))
+	if (test_bit(E1KX_STATE_RESETTING, &priv->state) ||
+	    !netif_device_present(netdev) || pci_channel_offline(priv->pdev))
 		return;
 	e1kx_link_update(priv);
 	if (!test_bit(E1KX_STATE_UP, &priv->state))
 		return;
-	if (netif_carrier_ok(priv->netdev))
+	if (netif_carrier_ok(netdev)) {
 		e1kx_flow_control_check(priv);
-	e1kx_stats_periodic(priv);
+		if (priv->link_speed == SPEED_1000 && e1kx_phy_hung(priv)) {
+			netdev_err(netdev, "PHY error counters saturated, resetting\n");
+			priv->phy_hang_passes = 0;
+			schedule_work(&priv->reset_task);
+		}
+	}
+	e1kx_stats_update_hw(priv);
 	e1kx_napi_kick(priv);
 	queue_delayed_work(system_wq, &priv->watchdog, E1KX_WATCHDOG_PERIOD);
+}
+
+/*
+ * Keep the watchdog off MAC and PHY: a pass already running finishes
+ * first, a pass queued later (link interrupt) returns at once.
+ */
+void e1kx_watchdog_stop(struct e1kx_priv *priv)
+{
+	set_bit(E1KX_STATE_RESETTING, &priv->state);
+	cancel_delayed_work_sync(&priv->watchdog);
+}
+
+/* Give MAC and PHY back to the watchdog; it runs now if the port is up */
+void e1kx_watchdog_start(struct e1kx_priv *priv)
+{
+	clear_bit(E1KX_STATE_RESETTING, &priv->state);
+	if (test_bit(E1KX_STATE_UP, &priv->state))
+		mod_delayed_work(system_wq, &priv->watchdog, 0);
 }
 
 void e1kx_free_rings(struct e1kx_priv *priv)
@@ -65,14 +95,11 @@ err_free:
 
 static void e1kx_set_vlan_mode(struct e1kx_priv *priv)
 {
-	u32 ctrl = e1kx_rd32(priv, E1KX_CTRL);
-
 	/* VME strips on RX and enables insertion on TX (tied, see fix) */
 	if (priv->netdev->features & NETIF_F_HW_VLAN_CTAG_RX)
-		ctrl |= E1KX_CTRL_VME;
+		e1kx_ctrl_update(priv, 0, E1KX_CTRL_VME);
 	else
-		ctrl &= ~E1KX_CTRL_VME;
-	e1kx_wr32(priv, E1KX_CTRL, ctrl);
+		e1kx_ctrl_update(priv, E1KX_CTRL_VME, 0);
 }
 
 /* Program rings and enable TX and RX; interrupts still masked */
@@ -93,20 +120,16 @@ static void e1kx_configure(struct e1kx_priv *priv)
 	e1kx_rx_enable(priv);
 }
 
-/* Stop DMA in both directions and forget the rings in the device */
+/*
+ * Stop DMA in both directions and forget the rings in the device. The
+ * 82574's receiver can hang if RCTL.EN is cleared under traffic: a MAC
+ * reset stops it instead, and e1kx_hw_init() programs the device again
+ * (the configured link mode included) for the next e1kx_up().
+ */
 static void e1kx_hw_stop_dma(struct e1kx_priv *priv)
 {
-	unsigned int q;
-
-	e1kx_rx_disable(priv);
-	e1kx_wr32(priv, E1KX_TCTL,
-		  e1kx_rd32(priv, E1KX_TCTL) & ~E1KX_TCTL_EN);
-	e1kx_flush(priv);
-	usleep_range(10000, 12000);
-	for (q = 0; q < E1KX_NUM_QUEUES; q++) {
-		e1kx_wr32(priv, E1KX_RDLEN(q), 0);
-		e1kx_wr32(priv, E1KX_TDLEN(q), 0);
-	}
+	e1kx_hw_reset(priv);
+	e1kx_hw_init(priv);
 }
 
 /* Start the datapath on allocated rings */
@@ -117,6 +140,9 @@ int e1kx_up(struct e1kx_priv *priv)
 
 	e1kx_configure(priv);
 	e1kx_napi_enable(priv);
+	/* Test hook: widen the window between RX enable and unmasking */
+	if (e1kx_fault(priv, E1KX_FAULT_SLOW_UP))
+		msleep(E1KX_FAULT_SLOW_UP_MS);
 	err = e1kx_irq_request(priv);
 	if (err) {
 		netdev_err(priv->netdev, "cannot request interrupts: %d\n",
@@ -126,11 +152,16 @@ int e1kx_up(struct e1kx_priv *priv)
 
 	set_bit(E1KX_STATE_UP, &priv->state);
 	e1kx_irq_enable(priv);
+	/*
+	 * Frames that arrived since RX was enabled raised causes that the
+	 * unmask cleared: poll each pair once so none waits for the next.
+	 */
+	e1kx_napi_schedule_all(priv);
 	/* Wake, not start: after a reset or resume the qdisc may hold packets
 	 * (TSQ-throttled flows) that nothing else would ever dequeue
 	 */
 	netif_tx_wake_all_queues(priv->netdev);
-	mod_delayed_work(system_wq, &priv->watchdog, 0);
+	e1kx_watchdog_start(priv);
 	return 0;
 
 err_stop:
@@ -152,8 +183,8 @@ void e1kx_down(struct e1kx_priv *priv)
 
 	if (!test_and_clear_bit(E1KX_STATE_UP, &priv->state))
 		return;
+	e1kx_watchdog_stop(priv);
 	netif_tx_disable(priv->netdev);
-	e1kx_hw_stop_dma(priv);
 	/*
 	 * NAPI first: a poll that ends after the mask below would unmask its
 	 * vector again, and with auto-clear already off QEMU keeps the cause
@@ -163,6 +194,7 @@ void e1kx_down(struct e1kx_priv *priv)
 	e1kx_irq_disable(priv);
 	e1kx_dim_cancel(priv);
 	e1kx_irq_release(priv);
+	e1kx_hw_stop_dma(priv);
 	for (q = 0; q < priv->num_queue_pairs; q++) {
 		e1kx_tx_ring_drain(&priv->tx_ring[q]);
 		e1kx_rx_ring_release_bufs(&priv->rx_ring[q]);
@@ -306,6 +338,7 @@ static int e1kx_stop(struct net_device *netdev)
 	e1kx_down(priv);
 	e1kx_free_rings(priv);
 	cancel_delayed_work_sync(&priv->watchdog);
+	clear_bit(E1KX_STATE_RESETTING, &priv->state);
 	netif_carrier_off(netdev);
 	priv->link_speed = SPEED_UNKNOWN;
 	priv->link_duplex = DUPLEX_UNKNOWN;
@@ -326,14 +359,13 @@ static void e1kx_reset_task(struct work_struct *work)
 
 	netdev_warn(netdev, "resetting the device\n");
 	WRITE_ONCE(priv->resets, priv->resets + 1);
+	/* e1kx_down() resets and reprograms the MAC (e1kx_hw_stop_dma()) */
 	e1kx_down(priv);
 	/*
-	 * An injected TX stall stands for a hung device, which the reset
-	 * cures: left set, it would hold the new rings' doorbell too.
+	 * Injected TX stalls and PHY lock-ups stand for a hung device, which
+	 * the reset cures: left set, they would hit the new rings too.
 	 */
-	WRITE_ONCE(priv->faults, priv->faults & ~E1KX_FAULT_TX_STALL);
-	e1kx_hw_reset(priv);
-	e1kx_hw_init(priv);
+	e1kx_faults_clear(priv, E1KX_FAULT_TX_STALL | E1KX_FAULT_PHY_HANG);
 	err = e1kx_up(priv);
 	if (err) {
 		netdev_err(netdev, "reset failed (%d), closing\n", err);
@@ -476,6 +508,7 @@ void e1kx_netdev_setup(struct e1kx_priv *priv)
 	priv->tx_ring_count = E1KX_TX_RING_DEFAULT;
 	priv->rx_ring_count = E1KX_RX_RING_DEFAULT;
 	spin_lock_init(&priv->rctl_lock);
+	spin_lock_init(&priv->ctrl_lock);
 	INIT_DELAYED_WORK(&priv->watchdog, e1kx_watchdog);
 	INIT_WORK(&priv->reset_task, e1kx_reset_task);
 	e1kx_dim_init(priv);

@@ -119,9 +119,47 @@ static int e1kx_nvm_write_word(struct e1kx_priv *priv, unsigned int word,
 				  E1KX_EERD_TIMEOUT_US);
 }
 
+static bool e1kx_nvm_is_flash(struct e1kx_priv *priv)
+{
+	return FIELD_GET(E1KX_EECD_NVM_TYPE, e1kx_rd32(priv, E1KX_EECD)) ==
+	       E1KX_EECD_NVM_TYPE_FLASH ||
+	       e1kx_fault(priv, E1KX_FAULT_NVM_FLASH);
+}
+
+static int e1kx_nvm_flupd_wait(struct e1kx_priv *priv)
+{
+	u32 eecd;
+
+	return read_poll_timeout(e1kx_rd32, eecd, !(eecd & E1KX_EECD_FLUPD),
+				 1000, E1KX_FLUPD_TIMEOUT_US, false, priv,
+				 E1KX_EECD);
+}
+
+/*
+ * Without an EEPROM the 82574 keeps its NVM in flash, and EEWR only writes
+ * the device's shadow copy of it: commit the shadow (EECD.FLUPD, cleared by
+ * the device when done) or the words are lost at the next power cycle.
+ */
+static int e1kx_nvm_commit(struct e1kx_priv *priv)
+{
+	int err;
+
+	if (!e1kx_nvm_is_flash(priv))
+		return 0;
+	err = e1kx_nvm_flupd_wait(priv);
+	if (err)
+		return err;
+	e1kx_wr32(priv, E1KX_EECD,
+		  e1kx_rd32(priv, E1KX_EECD) | E1KX_EECD_FLUPD);
+	err = e1kx_nvm_flupd_wait(priv);
+	if (err)
+		netdev_err(priv->netdev, "NVM flash update did not complete\n");
+	return err;
+}
+
 /*
  * Write words and keep the checksum valid: the checksum word is
- * recomputed unless the caller wrote it explicitly.
+ * recomputed unless the caller wrote it explicitly. Then commit them.
  */
 int e1kx_nvm_write(struct e1kx_priv *priv, unsigned int first,
 		   unsigned int count, const u16 *words)
@@ -148,6 +186,8 @@ int e1kx_nvm_write(struct e1kx_priv *priv, unsigned int first,
 		err = e1kx_nvm_write_word(priv, E1KX_NVM_WORD_CHECKSUM,
 					  priv->nvm[E1KX_NVM_WORD_CHECKSUM]);
 	}
+	if (!err)
+		err = e1kx_nvm_commit(priv);
 	e1kx_hw_swflag_release(priv);
 	return err;
 }

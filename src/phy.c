@@ -7,8 +7,8 @@
 
 #include "e1kx.h"
 
-/* Expected OUI part of the internal PHY's identifier */
-#define E1KX_PHY_ID1_INTEL_OUI	0x0141
+/* The 82574's PHY identifies with Marvell's OUI (00:50:43) in ID1 */
+#define E1KX_PHY_ID1_MARVELL_OUI	0x0141
 
 static int e1kx_mdic(struct e1kx_priv *priv, u32 op, u32 reg, u16 *data)
 {
@@ -77,7 +77,7 @@ int e1kx_phy_probe(struct e1kx_priv *priv)
 		return err;
 	}
 	priv->phy_id = (u32)id1 << 16 | id2;
-	if (id1 != E1KX_PHY_ID1_INTEL_OUI)
+	if (id1 != E1KX_PHY_ID1_MARVELL_OUI)
 		dev_warn(&priv->pdev->dev, "unexpected PHY id %08x\n",
 			 priv->phy_id);
 	return 0;
@@ -102,24 +102,35 @@ static u16 e1kx_pause_adv(const struct e1kx_priv *priv)
 	return adv;
 }
 
+#define E1KX_CTRL_LINK_MODE	(E1KX_CTRL_FRCSPD | E1KX_CTRL_FRCDPX | \
+				 E1KX_CTRL_SPEED | E1KX_CTRL_FD)
+
+/* CTRL's link mode bits for the configuration: none when autonegotiating */
+u32 e1kx_phy_ctrl_link_bits(const struct e1kx_priv *priv)
+{
+	u32 ctrl;
+
+	if (priv->autoneg)
+		return 0;
+	ctrl = E1KX_CTRL_FRCSPD | E1KX_CTRL_FRCDPX |
+	       FIELD_PREP(E1KX_CTRL_SPEED, priv->forced_speed == SPEED_100 ?
+			  E1KX_STATUS_SPEED_100 : E1KX_STATUS_SPEED_10);
+	if (priv->forced_duplex == DUPLEX_FULL)
+		ctrl |= E1KX_CTRL_FD;
+	return ctrl;
+}
+
+/* A forced speed and duplex take effect in the PHY with a soft reset */
 static int e1kx_phy_forced(struct e1kx_priv *priv)
 {
-	u32 ctrl = e1kx_rd32(priv, E1KX_CTRL);
-	u16 bmcr = 0;
+	u16 bmcr = BMCR_RESET;
 
-	ctrl &= ~(E1KX_CTRL_SPEED | E1KX_CTRL_FD);
-	ctrl |= E1KX_CTRL_FRCSPD | E1KX_CTRL_FRCDPX;
-	if (priv->forced_speed == SPEED_100) {
+	if (priv->forced_speed == SPEED_100)
 		bmcr |= BMCR_SPEED100;
-		ctrl |= FIELD_PREP(E1KX_CTRL_SPEED, E1KX_STATUS_SPEED_100);
-	} else {
-		ctrl |= FIELD_PREP(E1KX_CTRL_SPEED, E1KX_STATUS_SPEED_10);
-	}
-	if (priv->forced_duplex == DUPLEX_FULL) {
+	if (priv->forced_duplex == DUPLEX_FULL)
 		bmcr |= BMCR_FULLDPLX;
-		ctrl |= E1KX_CTRL_FD;
-	}
-	e1kx_wr32(priv, E1KX_CTRL, ctrl);
+	e1kx_ctrl_update(priv, E1KX_CTRL_LINK_MODE,
+			 e1kx_phy_ctrl_link_bits(priv));
 	return e1kx_phy_write(priv, MII_BMCR, bmcr);
 }
 
@@ -133,8 +144,7 @@ int e1kx_phy_apply_config(struct e1kx_priv *priv)
 		return e1kx_phy_forced(priv);
 	}
 
-	e1kx_wr32(priv, E1KX_CTRL, e1kx_rd32(priv, E1KX_CTRL) &
-		  ~(E1KX_CTRL_FRCSPD | E1KX_CTRL_FRCDPX));
+	e1kx_ctrl_update(priv, E1KX_CTRL_FRCSPD | E1KX_CTRL_FRCDPX, 0);
 	err = e1kx_phy_write(priv, MII_ADVERTISE, ADVERTISE_CSMA | priv->adv |
 			     e1kx_pause_adv(priv));
 	if (!err)
@@ -144,16 +154,18 @@ int e1kx_phy_apply_config(struct e1kx_priv *priv)
 	return err;
 }
 
-/* Program CTRL.RFCE/TFCE and the XON/XOFF watermarks for priv->fc_active */
-static void e1kx_flow_control_program(struct e1kx_priv *priv, u32 ctrl)
+static u32 e1kx_fc_ctrl_bits(const struct e1kx_priv *priv)
 {
-	ctrl &= ~(E1KX_CTRL_RFCE | E1KX_CTRL_TFCE);
-	if (priv->fc_active & FLOW_CTRL_RX)
-		ctrl |= E1KX_CTRL_RFCE;
-	if (priv->fc_active & FLOW_CTRL_TX)
-		ctrl |= E1KX_CTRL_TFCE;
+	return ((priv->fc_active & FLOW_CTRL_RX) ? E1KX_CTRL_RFCE : 0) |
+	       ((priv->fc_active & FLOW_CTRL_TX) ? E1KX_CTRL_TFCE : 0);
+}
+
+/* Program CTRL.RFCE/TFCE and the XON/XOFF watermarks for priv->fc_active */
+static void e1kx_flow_control_program(struct e1kx_priv *priv)
+{
 	e1kx_hw_set_fc_watermarks(priv, priv->fc_active & FLOW_CTRL_TX);
-	e1kx_wr32(priv, E1KX_CTRL, ctrl);
+	e1kx_ctrl_update(priv, E1KX_CTRL_RFCE | E1KX_CTRL_TFCE,
+			 e1kx_fc_ctrl_bits(priv));
 }
 
 /* Resolve PAUSE as negotiated (or as forced) and enable it in the MAC */
@@ -173,7 +185,7 @@ void e1kx_flow_control_update(struct e1kx_priv *priv)
 	if (priv->link_duplex != DUPLEX_FULL)
 		fc = 0;
 	priv->fc_active = fc;
-	e1kx_flow_control_program(priv, e1kx_rd32(priv, E1KX_CTRL));
+	e1kx_flow_control_program(priv);
 }
 
 /*
@@ -184,20 +196,57 @@ void e1kx_flow_control_update(struct e1kx_priv *priv)
 void e1kx_flow_control_check(struct e1kx_priv *priv)
 {
 	u32 ctrl = e1kx_rd32(priv, E1KX_CTRL);
-	u32 want = ((priv->fc_active & FLOW_CTRL_RX) ? E1KX_CTRL_RFCE : 0) |
-		   ((priv->fc_active & FLOW_CTRL_TX) ? E1KX_CTRL_TFCE : 0);
 
-	if ((ctrl & (E1KX_CTRL_RFCE | E1KX_CTRL_TFCE)) != want)
-		e1kx_flow_control_program(priv, ctrl);
+	if ((ctrl & (E1KX_CTRL_RFCE | E1KX_CTRL_TFCE)) != e1kx_fc_ctrl_bits(priv))
+		e1kx_flow_control_program(priv);
 }
 
+/*
+ * Power the PHY down when nothing needs the link: not while Wake-on-LAN
+ * is configured, and never when firmware (a BMC) shares the port.
+ */
 void e1kx_phy_power_down(struct e1kx_priv *priv)
 {
 	u16 bmcr;
 
+	if (priv->wol || priv->mng_enabled)
+		return;
 	if (e1kx_phy_read(priv, MII_BMCR, &bmcr))
 		return;
 	e1kx_phy_write(priv, MII_BMCR, bmcr | BMCR_PDOWN);
+}
+
+void e1kx_phy_power_up(struct e1kx_priv *priv)
+{
+	u16 bmcr;
+
+	if (e1kx_phy_read(priv, MII_BMCR, &bmcr) || !(bmcr & BMCR_PDOWN))
+		return;
+	e1kx_phy_write(priv, MII_BMCR, bmcr & ~BMCR_PDOWN);
+}
+
+/*
+ * 82574 erratum: the PHY can lock up. It shows as both its receive error
+ * counter and the 1000BASE-T idle error count saturated; the watchdog
+ * resets the device after E1KX_PHY_HANG_PASSES such passes in a row.
+ */
+bool e1kx_phy_hung(struct e1kx_priv *priv)
+{
+	u16 rx_err = 0, stat1000 = 0;
+	bool saturated;
+
+	if (e1kx_fault(priv, E1KX_FAULT_PHY_HANG)) {
+		rx_err = E1KX_PHY_RX_ERR_MAX;
+		stat1000 = E1KX_STAT1000_IDLE_ERR;
+	} else if (e1kx_phy_read(priv, E1KX_PHY_RX_ERR_CNT, &rx_err) ||
+		   e1kx_phy_read(priv, MII_STAT1000, &stat1000)) {
+		return false;
+	}
+	saturated = rx_err == E1KX_PHY_RX_ERR_MAX &&
+		    FIELD_GET(E1KX_STAT1000_IDLE_ERR, stat1000) ==
+		    FIELD_MAX(E1KX_STAT1000_IDLE_ERR);
+	priv->phy_hang_passes = saturated ? priv->phy_hang_passes + 1 : 0;
+	return priv->phy_hang_passes >= E1KX_PHY_HANG_PASSES;
 }
 
 static unsigned int e1kx_status_speed(u32 status)

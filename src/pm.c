@@ -4,6 +4,7 @@
  * Wake-on-LAN) and PCIe error recovery (AER).
  */
 #include <linux/etherdevice.h>
+#include <linux/mii.h>
 #include <linux/rtnetlink.h>
 
 #include "e1kx.h"
@@ -30,10 +31,35 @@ static void e1kx_wol_arm(struct e1kx_priv *priv)
 		e1kx_wr32(priv, E1KX_WUC, 0);
 		return;
 	}
-	e1kx_hw_set_rar(priv, 0, priv->netdev->dev_addr);
+	/*
+	 * The MAC matches the wake-up frames, so it must be programmed again
+	 * after the reset that quiesced it, and the PHY (powered down by a
+	 * close) must keep the link.
+	 */
+	e1kx_hw_init(priv);
+	e1kx_wr32(priv, E1KX_CTRL_EXT, e1kx_rd32(priv, E1KX_CTRL_EXT) &
+		  ~E1KX_CTRL_EXT_DRV_LOAD);
+	e1kx_phy_power_up(priv);
 	e1kx_rctl_update(priv, U32_MAX, rctl);
+	/* Wake from D3cold too, with the PHY's power management on */
+	e1kx_ctrl_update(priv, 0, E1KX_CTRL_ADVD3WUC |
+			 E1KX_CTRL_EN_PHY_PWR_MGMT);
 	e1kx_wr32(priv, E1KX_WUFC, wufc);
 	e1kx_wr32(priv, E1KX_WUC, E1KX_WUC_PME_EN);
+}
+
+/* Keep what sleep left armed, for debugfs (pm_snapshot) */
+static void e1kx_pm_snapshot(struct e1kx_priv *priv)
+{
+	struct e1kx_pm_snapshot *snap = &priv->pm_snap;
+
+	snap->ctrl = e1kx_rd32(priv, E1KX_CTRL);
+	snap->wuc = e1kx_rd32(priv, E1KX_WUC);
+	snap->wufc = e1kx_rd32(priv, E1KX_WUFC);
+	snap->rctl = e1kx_rd32(priv, E1KX_RCTL);
+	if (e1kx_phy_read(priv, MII_BMCR, &snap->bmcr))
+		snap->bmcr = U16_MAX;
+	snap->valid = true;
 }
 
 /* Stop the datapath and leave the device quiet */
@@ -58,8 +84,8 @@ static void e1kx_quiesce_for_sleep(struct e1kx_priv *priv)
 {
 	e1kx_quiesce(priv);
 	e1kx_wol_arm(priv);
-	if (!priv->wol)
-		e1kx_phy_power_down(priv);
+	e1kx_phy_power_down(priv);
+	e1kx_pm_snapshot(priv);
 }
 
 /* Bring the device back to its configuration before sleep or error */
@@ -68,13 +94,12 @@ static int e1kx_restart(struct e1kx_priv *priv)
 	struct net_device *netdev = priv->netdev;
 	int err = 0;
 
+	rtnl_lock();
 	e1kx_wr32(priv, E1KX_WUC, 0);
 	e1kx_wr32(priv, E1KX_WUFC, 0);
 	e1kx_wr32(priv, E1KX_WUS, E1KX_WUS_ALL);
 	e1kx_hw_reset(priv);
 	e1kx_hw_init(priv);
-
-	rtnl_lock();
 	if (netif_running(netdev)) {
 		netif_carrier_off(netdev);
 		err = e1kx_alloc_rings(priv);

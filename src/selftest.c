@@ -332,7 +332,7 @@ static int e1kx_test_loopback(struct e1kx_priv *priv)
 		err = e1kx_lb_one(priv, &lb, n);
 
 	/* Stop DMA before the memory goes away */
-	e1kx_hw_quiesce(priv);
+	e1kx_hw_reset(priv);
 	e1kx_wr32(priv, E1KX_RDLEN(0), 0);
 	e1kx_wr32(priv, E1KX_TDLEN(0), 0);
 	dma_free_coherent(&priv->pdev->dev, lb.size, lb.mem, lb.dma);
@@ -363,8 +363,11 @@ void e1kx_selftest_run(struct e1kx_priv *priv, struct ethtool_test *test,
 		return;
 
 	netif_info(priv, hw, netdev, "offline self-test starting\n");
+	/* The watchdog keeps off MAC and PHY until the test is done */
 	if (running)
 		e1kx_down(priv);
+	else
+		e1kx_watchdog_stop(priv);
 	e1kx_hw_reset(priv);
 	e1kx_hw_init(priv);
 
@@ -379,10 +382,6 @@ void e1kx_selftest_run(struct e1kx_priv *priv, struct ethtool_test *test,
 	/* Back to exactly the configuration the interface had */
 	e1kx_hw_reset(priv);
 	e1kx_hw_init(priv);
-	if (!priv->autoneg)
-		e1kx_phy_apply_config(priv);
-	if (netif_carrier_ok(netdev))
-		e1kx_flow_control_check(priv);
 	if (running) {
 		err = e1kx_up(priv);
 		if (err) {
@@ -390,6 +389,8 @@ void e1kx_selftest_run(struct e1kx_priv *priv, struct ethtool_test *test,
 				   err);
 			dev_close(netdev);
 		}
+	} else {
+		e1kx_watchdog_start(priv);
 	}
 	netif_info(priv, hw, netdev, "offline self-test done\n");
 }

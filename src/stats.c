@@ -3,8 +3,9 @@
  * e1kx: statistics.
  *
  * Per-ring software counters (u64_stats) and the MAC's clear-on-read
- * hardware counters, accumulated into 64-bit totals by the watchdog and
- * on every read so they never wrap.
+ * hardware counters, accumulated into 64-bit totals by the watchdog (every
+ * pass) and by ethtool's readers, so they never wrap. ndo_get_stats64
+ * serves the totals without touching the device.
  */
 #include <linux/ethtool.h>
 
@@ -120,7 +121,6 @@ int e1kx_stats_init(struct e1kx_priv *priv)
 	if (!priv->hw_stats)
 		return -ENOMEM;
 	spin_lock_init(&priv->hw_stats_lock);
-	priv->hw_stats_stamp = jiffies;
 	for (q = 0; q < E1KX_MAX_QUEUE_PAIRS; q++) {
 		u64_stats_init(&priv->tx_ring[q].stats.syncp);
 		u64_stats_init(&priv->rx_ring[q].stats.syncp);
@@ -146,16 +146,7 @@ void e1kx_stats_update_hw(struct e1kx_priv *priv)
 					      E1KX_STAT_HI_OFFSET) << 32;
 		priv->hw_stats[i] += val;
 	}
-	WRITE_ONCE(priv->hw_stats_stamp, jiffies);
 	spin_unlock_irqrestore(&priv->hw_stats_lock, flags);
-}
-
-/* Watchdog: fold the counters if no reader did so for a while */
-void e1kx_stats_periodic(struct e1kx_priv *priv)
-{
-	if (time_after_eq(jiffies, READ_ONCE(priv->hw_stats_stamp) +
-			  E1KX_HW_STATS_PERIOD))
-		e1kx_stats_update_hw(priv);
 }
 
 static void e1kx_ring_stats_read(const struct e1kx_ring_stats *s,
@@ -199,12 +190,12 @@ void e1kx_get_stats64(struct net_device *netdev,
 		e1kx_ring_stats_read(&priv->rx_ring[q].stats, &rs);
 		stats->rx_packets += rs.packets;
 		stats->rx_bytes += rs.bytes;
-		stats->rx_dropped += rs.drops + rs.alloc_fail;
+		stats->rx_dropped += rs.drops;
 		stats->rx_length_errors += rs.length_errors;
 		stats->rx_errors += rs.errors + rs.length_errors;
 	}
 
-	e1kx_stats_update_hw(priv);
+	/* What the watchdog last folded: no device access in any context */
 	spin_lock_irqsave(&priv->hw_stats_lock, flags);
 	stats->multicast = hw[E1KX_HWS_MPRC];
 	stats->collisions = hw[E1KX_HWS_COLC];

@@ -59,10 +59,12 @@ netdev_features_t e1kx_features_check(struct sk_buff *skb,
 	    e1kx_tx_count_desc(skb) > E1KX_TX_MAX_PKT_DESC)
 		features &= ~NETIF_F_SG;
 
-	/* Context offsets are 8 bits wide */
+	/* Context offsets and the TSO header length are 8 bits wide */
 	if (skb->ip_summed == CHECKSUM_PARTIAL &&
 	    skb_checksum_start_offset(skb) + skb->csum_offset > U8_MAX)
 		features &= ~(NETIF_F_CSUM_MASK | NETIF_F_GSO_MASK);
+	else if (skb_is_gso(skb) && skb_tcp_all_headers(skb) > U8_MAX)
+		features &= ~NETIF_F_GSO_MASK;
 
 	return vlan_features_check(skb, features);
 }
@@ -551,9 +553,7 @@ void e1kx_tx_ring_configure(struct e1kx_priv *priv, struct e1kx_tx_ring *ring)
 	ring->ctx_valid = false;
 	e1kx_hw_ring_setup(priv, E1KX_TDBAL(q), ring->dma,
 			   ring->count * sizeof(*ring->desc));
-	/* Write back each RS descriptor at once: completion latency */
-	e1kx_wr32(priv, E1KX_TXDCTL(q), E1KX_TXDCTL_GRAN |
-		  E1KX_TXDCTL_COUNT_DESC | FIELD_PREP(E1KX_TXDCTL_WTHRESH, 1));
+	/* TXDCTL: both queues alike, programmed by e1kx_hw_init() */
 	e1kx_wr32(priv, E1KX_TARC(q),
 		  e1kx_rd32(priv, E1KX_TARC(q)) | E1KX_TARC_ENABLE);
 	netdev_tx_reset_queue(e1kx_txq(ring));
