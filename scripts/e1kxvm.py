@@ -262,8 +262,8 @@ class Netns:
                 br = f"br{b}"
                 _ip("-n", ns, "link", "add", br, "type", "bridge", "stp_state",
                     "0", "forward_delay", "0", "mcast_snooping", "0")
-                # VLAN filtering is off by default (and this host kernel
-                # rejects even "vlan_filtering 0": no 802.1Q support).
+                # VLAN filtering is off by default (and a host kernel
+                # without 802.1Q support rejects even "vlan_filtering 0").
                 for tap in self.taps[2 * b:2 * b + 2]:
                     _ip("-n", ns, "link", "set", tap, "master", br)
                 _ip("-n", ns, "link", "set", br, "up")

@@ -50,8 +50,8 @@ out=$(mktemp)
 # the whole guest: otherwise every ping (SO_TIMESTAMP) turns it on and off,
 # and each flip live-patches netif_receive_skb_list_internal() with an
 # int3 while the other vCPU runs it.  Under QEMU's multi-threaded TCG that
-# once left a stale int3 behind ("int3: 0000 [#1]" in ksoftirqd, panic) on
-# the debug kernel.  One UDP socket with SO_TIMESTAMP (SOL_SOCKET 1,
+# can leave a stale int3 behind ("int3: 0000 [#1]" in ksoftirqd, panic).
+# One UDP socket with SO_TIMESTAMP (SOL_SOCKET 1,
 # SO_TIMESTAMP 29) holds the key; later sockets only count.
 perl -e 'socket(my $s, 2, 2, 0) or die "socket: $!\n";
 	setsockopt($s, 1, 29, pack("i", 1)) or die "SO_TIMESTAMP: $!\n";

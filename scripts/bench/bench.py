@@ -12,12 +12,12 @@ rounds, one profile boot per driver loads QEMU's tbprof plugin (tbprof.c,
 built here) and takes a guest kernel instruction profile of each trace
 window instead: a deterministic cost per frame (or KiB) and where it goes.
 
-    scripts/bench/bench.py [--quick] [--rounds N] [--out DIR] [--no-doc]
-                           [--no-profile]
-    scripts/bench/bench.py --report DIR/results.json [--no-doc]
+    scripts/bench/bench.py [--quick] [--rounds N] [--out DIR] [--no-profile]
+    scripts/bench/bench.py --report DIR/results.json
 
-Writes DIR/results.json (every sample), DIR/ratios.png, prints a table and,
-on full runs, refreshes the results block of Documentation/performance.md.
+Writes DIR/results.json (every sample), DIR/ratios.png and the results
+table as Markdown (DIR/results.md for a full run, DIR/results-quick.md for
+--quick), and prints the table.  It never edits a file under Documentation/.
 Under TCG on a shared machine the absolute numbers are meaningless; only the
 ratios between drivers booted back to back mean something.
 """
@@ -51,9 +51,6 @@ DRIVERS = ("e1kx", "e1000e")
 # clock for all vCPUs, so it is declared reliable; both drivers get the
 # same clock (Documentation/performance.md, "The guest's clock").
 GUEST_CLOCKS = {"tsc": "tsc=reliable", "hpet": ""}
-DOC = os.path.join(REPO, "Documentation", "performance.md")
-DOC_BEGIN = "<!-- bench-results-begin -->"
-DOC_END = "<!-- bench-results-end -->"
 JSON_MARK = b"@@BENCH-JSON@@ "
 
 PROFILES = {
@@ -430,7 +427,7 @@ def build_profiler(workdir):
 
 
 # --------------------------------------------------------------------------
-# Summary, table, chart, doc
+# Summary, table, chart, results file
 # --------------------------------------------------------------------------
 
 def summarize(samples, metrics=None):
@@ -665,26 +662,23 @@ def chart(py, results_json, png):
     return True
 
 
-def update_doc(text):
-    try:
-        with open(DOC) as f:
-            doc = f.read()
-    except OSError:
-        log(f"{DOC} missing: results block not written")
-        return
-    i, j = doc.find(DOC_BEGIN), doc.find(DOC_END)
-    if i < 0 or j < i:
-        log(f"{DOC}: no {DOC_BEGIN} ... {DOC_END} block")
-        return
-    doc = doc[:i + len(DOC_BEGIN)] + "\n" + text + "\n" + doc[j:]
-    with open(DOC, "w") as f:
-        f.write(doc)
-    log(f"updated the results block of {os.path.relpath(DOC, REPO)}")
+def md_name(res):
+    """results.md for a full run, results-quick.md for a quick one, so a
+    smoke run never replaces the table of the last full run."""
+    return "results.md" if res["meta"]["profile"] == "full" \
+        else "results-quick.md"
 
 
-def report(res, out, have_png, write_doc):
-    """Print the table and breakdowns of a results dict; on full runs
-    rewrite the results block of performance.md."""
+def write_md(res, out):
+    path = os.path.join(out, md_name(res))
+    with open(path, "w") as f:
+        f.write(md_block(res))
+    log(f"wrote {os.path.relpath(path, os.getcwd())}")
+
+
+def report(res, out, have_png):
+    """Print the table and breakdowns of a results dict and write them to
+    OUT/results.md (OUT/results-quick.md for a quick run)."""
     meta, summary = res["meta"], res["summary"]
     samples, profiles = res["samples"], res["profiles"]
     failures, wall = meta["failures"], meta["wall_s"]
@@ -714,11 +708,11 @@ def report(res, out, have_png, write_doc):
     print(f"\nresults: {os.path.relpath(rj, os.getcwd())}" +
           (f", chart: {os.path.relpath(png, os.getcwd())}" if have_png
            else ""))
-    if write_doc and samples:
-        update_doc(doc_block(res))
+    if samples:
+        write_md(res, out)
 
 
-def rereport(rj, write_doc):
+def rereport(rj):
     with open(rj) as f:
         res = json.load(f)
     res["summary"] = summarize_all(res["samples"], res["profiles"])
@@ -728,24 +722,26 @@ def rereport(rj, write_doc):
     py_mpl = find_matplotlib_python()
     have_png = bool(py_mpl) and chart(py_mpl, rj,
                                       os.path.join(out, "ratios.png"))
-    report(res, out, have_png,
-           write_doc=write_doc and res["meta"]["profile"] == "full")
+    report(res, out, have_png)
     return 0
 
 
-def doc_block(res):
-    """The results block of performance.md for a full run."""
+def md_block(res):
+    """The Markdown results file of a run: what ran, the table, the
+    per-register and per-function breakdowns, failures."""
     meta, summary = res["meta"], res["summary"]
     samples, profiles = res["samples"], res["profiles"]
     failures = meta["failures"]
-    when = datetime.datetime.fromisoformat(meta["started"]) \
-        .strftime("%Y-%m-%d %H:%M UTC")
-    return (f"Run of {when} at commit `{meta['commit']}`: {meta['rounds']} "
-            f"rounds, {meta['window']} s windows, "
+    return ("# e1kx/e1000e bench results\n\n"
+            "Written by `scripts/bench/bench.py` (`make bench`); what each "
+            "row measures and what limits it: "
+            "[Documentation/performance.md](../Documentation/performance.md)."
+            " Absolute numbers are TCG artefacts; read the ratios.\n\n"
+            f"Commit `{meta['commit']}`, {meta['profile']} run: "
+            f"{meta['rounds']} round(s), {meta['window']} s windows, "
             f"{meta['wall_s'] / 60:.1f} min wall, {meta['qemu']}, TCG, "
             f"2 vCPUs, guest clocksource {meta.get('guest_clock', 'hpet')}, "
-            f"host with {meta['host_cpus']} CPUs shared with other "
-            "jobs.\n\n"
+            f"host with {meta['host_cpus']} CPUs.\n\n"
             + md_table(table_rows(summary, main_only=True)) +
             "\n\nRegister accesses per packet, most frequent first "
             "(offset in BAR0, summed over all rounds):\n\n```\n"
@@ -765,15 +761,14 @@ def main():
     ap.add_argument("--rounds", type=int, help="A/B rounds (default 3)")
     ap.add_argument("--out", default=os.path.join(REPO, "bench"),
                     help="results directory (default bench/)")
-    ap.add_argument("--no-doc", action="store_true",
-                    help="do not update Documentation/performance.md")
     ap.add_argument("--keep-traces", action="store_true",
                     help="keep the QEMU trace logs in OUT/work/")
     ap.add_argument("--only", help="comma-separated workloads (debugging)")
     ap.add_argument("--guest-clock", choices=sorted(GUEST_CLOCKS),
                     default="tsc",
                     help="guest clocksource, the same for both drivers "
-                         "(default tsc; hpet as in runs before 2026-12-05)")
+                         "(default tsc; hpet: the guest kernel's own choice "
+                         "under TCG, see performance.md)")
     ap.add_argument("--append", default="",
                     help="extra guest kernel arguments, for both drivers "
                          "(experiments)")
@@ -781,11 +776,11 @@ def main():
                     help="no profile boots (quick runs have none)")
     ap.add_argument("--report", metavar="RESULTS_JSON",
                     help="no run: re-summarize a saved results.json (its "
-                         "summary and chart are rewritten), print it and, "
-                         "for a full run, refresh performance.md")
+                         "summary, chart and results.md are rewritten) and "
+                         "print it")
     args = ap.parse_args()
     if args.report:
-        return rereport(args.report, write_doc=not args.no_doc)
+        return rereport(args.report)
     if os.geteuid() != 0:
         ap.error("must run as root (network namespaces, taps)")
     prof = dict(PROFILES["quick" if args.quick else "full"])
@@ -879,10 +874,9 @@ def main():
     png = os.path.join(args.out, "ratios.png")
     have_png = bool(py_mpl) and chart(py_mpl, rj, png)
 
-    report(res, args.out, have_png, write_doc=not args.quick and
-           not args.no_doc)
-    # make check runs the quick mode to prove the bench works: fail if any
-    # headline metric is missing for either driver.
+    report(res, args.out, have_png)
+    # A quick run proves the bench works: fail if any headline metric is
+    # missing for either driver.
     missing = [k for k, r in summary.items() if "." not in k and
                (r["e1kx"]["median"] is None or r["e1000e"]["median"] is None)]
     if missing:
