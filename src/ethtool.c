@@ -31,7 +31,8 @@ static const u32 e1kx_dump_regs[] = {
 	E1KX_TXDCTL(0), E1KX_TARC(0), E1KX_TDBAL(1), E1KX_TDBAH(1),
 	E1KX_TDLEN(1), E1KX_TDH(1), E1KX_TDT(1), E1KX_TXDCTL(1), E1KX_TARC(1),
 	E1KX_TIDV, E1KX_TADV, E1KX_RXCSUM, E1KX_RFCTL, E1KX_MRQC, E1KX_MANC,
-	E1KX_RAL(0), E1KX_RAH(0),
+	E1KX_RAL(0), E1KX_RAH(0), E1KX_GCR, E1KX_GCR2, E1KX_RSRPD, E1KX_WUC,
+	E1KX_WUFC,
 };
 
 static void e1kx_get_drvinfo(struct net_device *netdev,
