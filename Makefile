@@ -5,6 +5,11 @@
 #   make lint       checkpatch --strict, sparse, W=1 build
 #   make check      install deps, build, run the kselftests in QEMU guests
 #                   (KERNEL=debug: on the KASAN/lockdep/kmemleak kernel)
+#
+# KERNEL=6.1 (the default, Debian 12's stock kernel), KERNEL=6.12, a full
+# release or a bzImage picks the kernel e1kx is built against and the one
+# make check/demo boots, by one rule: scripts/e1kx-kernel (the newest
+# installed kernel of that series, in version order).
 #   make demo       boot a guest with an 82574L driven by e1kx
 #   make clean      remove every build product
 
@@ -13,12 +18,17 @@ include $(src)/Kbuild
 else
 
 PWD := $(shell pwd)
-HOST_KDIR := /lib/modules/$(shell uname -r)/build
-NEWEST_DEBIAN_KDIR := $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64)))
-KDIR ?= $(if $(wildcard $(HOST_KDIR)/Makefile),$(HOST_KDIR),$(NEWEST_DEBIAN_KDIR))
+# KERNEL=debug is make check's own kernel (scripts/debug-kernel/)
+KSPEC := $(filter-out debug,$(KERNEL))
+ifeq ($(origin KDIR),undefined)
+KDIR := $(shell scripts/e1kx-kernel --kdir $(KSPEC) 2>/dev/null)
+endif
+# make lint builds against each of these
+LINT_KERNELS ?= 6.1 6.12
 
 E1KX_CACHE ?= /var/cache/e1kx
-CHECKPATCH ?= $(E1KX_CACHE)/linux-source-6.1/scripts/checkpatch.pl
+# The newest checkpatch.pl unpacked by scripts/install-deps.sh
+CHECKPATCH ?= $(lastword $(shell ls -d $(E1KX_CACHE)/linux-source-*/scripts/checkpatch.pl 2>/dev/null | sort -V))
 SOURCES := $(wildcard src/*.c include/*.h)
 
 .PHONY: all modules clean lint checkpatch sparse w1 check demo deps xdp-progs
@@ -34,6 +44,7 @@ modules:
 	elif [ -z "$(E1KX_KDIR_RETRY)" ]; then \
 		$(MAKE) --no-print-directory E1KX_KDIR_RETRY=1 modules; \
 	else \
+		scripts/e1kx-kernel --kdir $(KSPEC) >/dev/null || exit 1; \
 		echo "no kernel headers: run scripts/install-deps.sh" >&2; exit 1; \
 	fi
 
@@ -53,6 +64,7 @@ build/xdp/%.o: tests/xdp/%.c
 # ETHTOOL_LINK_MODE_1000baseT_Full_BIT from new CamelCase, so that one
 # check is off; everything else runs in --strict mode.
 checkpatch:
+	@[ -x "$(CHECKPATCH)" ] || { echo "no checkpatch.pl: run scripts/install-deps.sh" >&2; exit 1; }
 	$(CHECKPATCH) --strict --no-tree --quiet --show-types \
 		--ignore CAMELCASE -f $(SOURCES)
 
@@ -70,8 +82,10 @@ w1:
 
 lint: deps
 	$(MAKE) checkpatch
-	$(MAKE) sparse
-	$(MAKE) w1
+	set -e; for k in $(LINT_KERNELS); do \
+		echo "lint: sparse and W=1 against $$(scripts/e1kx-kernel $$k)"; \
+		$(MAKE) KERNEL=$$k sparse w1; \
+	done
 
 # KERNEL=debug: the cached KASAN/lockdep/kmemleak guest kernel, see
 # Documentation/reliability.md; KERNEL=BZIMAGE: any other kernel.

@@ -11,7 +11,10 @@
 #define _E1KX_COMPAT_H_
 
 #include <linux/dim.h>
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
 #include <linux/pci.h>
+#include <linux/string.h>
 
 /* 6.12 moved the unaligned access helpers out of asm/ */
 #ifdef E1KX_HAVE_LINUX_UNALIGNED_H
@@ -75,11 +78,30 @@ static int set##_op(struct net_device *dev, const u32 *indir,		\
 }
 #endif
 
-/* 6.3 lets drivers advertise their XDP actions (netdev->xdp_features) */
+/*
+ * 6.3 lets drivers advertise their XDP actions (netdev->xdp_features);
+ * before it there is nothing to advertise and the action bits are 0.
+ */
+#ifndef E1KX_HAVE_XDP_FEATURES
+#define NETDEV_XDP_ACT_BASIC		0
+#define NETDEV_XDP_ACT_REDIRECT		0
+#define NETDEV_XDP_ACT_NDO_XMIT		0
+#endif
+
+static inline void e1kx_set_xdp_features(struct net_device *netdev, u32 acts)
+{
 #ifdef E1KX_HAVE_XDP_FEATURES
-#define e1kx_set_xdp_features(netdev, acts)	((netdev)->xdp_features = (acts))
-#else
-#define e1kx_set_xdp_features(netdev, acts)	do { } while (0)
+	netdev->xdp_features = acts;
+#endif
+}
+
+/* 6.7 added ethtool_puts() for names that need no formatting */
+#ifndef E1KX_HAVE_ETHTOOL_PUTS
+static inline void ethtool_puts(u8 **data, const char *str)
+{
+	strscpy(*data, str, ETH_GSTRING_LEN);
+	*data += ETH_GSTRING_LEN;
+}
 #endif
 
 #endif /* _E1KX_COMPAT_H_ */

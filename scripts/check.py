@@ -17,8 +17,13 @@ QEMU's ACPI hotplug), mem=MiB (guest RAM, default 1024),
 append=<kernel arguments, rest of the line> (a unique e1kx.isolate=<name>
 gives a test a guest of its own).
 
-    scripts/check.py [--tests a,b] [--kernel BZIMAGE [--modules DIR]]
+    scripts/check.py [--tests a,b] [--kernel SPEC [--modules DIR]]
                      [--timeout-scale N] [--kmemleak] [--logdir DIR]
+
+--kernel is make's KERNEL (scripts/e1kx-kernel): 6.1, 6.12, a release or a
+bzImage; the default is Debian's stock 6.1.  The module under test
+($E1KX_KO, else ./e1kx.ko) must be built for that kernel: one whose
+vermagic names another release is refused before any guest boots.
 
 A test that ends its guest in a way it cannot report on itself (ev_pm's
 ACPI S4 power-off) prints, on its result channel before that,
@@ -40,6 +45,9 @@ import sys
 import time
 
 SCRIPTS_DIR = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, SCRIPTS_DIR)
+import e1kxvm  # noqa: E402
+
 REPO = os.path.dirname(SCRIPTS_DIR)
 TESTS_DIR = os.path.join(REPO, "tests")
 OUT_DIR = os.path.join(REPO, "build", "check")
@@ -190,7 +198,9 @@ def check_console(g, console_log, tap_out):
 def main():
     ap = argparse.ArgumentParser(description="run e1kx kselftests in QEMU")
     ap.add_argument("--tests", help="comma-separated test names (a or a.sh)")
-    ap.add_argument("--kernel", help="bzImage to boot (passed to e1kx-vm)")
+    ap.add_argument("--kernel",
+                    help="6.1, 6.12, a release or a bzImage to boot "
+                         "(default: Debian's stock 6.1)")
     ap.add_argument("--modules",
                     help="DIR with lib/modules/<ver> for --kernel")
     ap.add_argument("--timeout-scale", type=int, default=1,
@@ -209,14 +219,14 @@ def main():
         os.environ["E1KX_TIMEOUT_SCALE"] = str(args.timeout_scale)
     if args.kmemleak:
         os.environ["E1KX_KMEMLEAK"] = "1"
-    if args.kernel and not args.modules:
-        # A kernel build tree installed with INSTALL_MOD_PATH next to it.
-        guess = os.path.join(os.path.dirname(os.path.abspath(args.kernel)),
-                             "modules")
-        if os.path.isdir(os.path.join(guess, "lib", "modules")):
-            args.modules = guess
-        else:
-            ap.error("--kernel needs --modules DIR (with lib/modules/<ver>)")
+    try:
+        args.kernel, args.modules, kver = e1kxvm.pick_kernel(args.kernel,
+                                                             args.modules)
+        ko = os.environ.get("E1KX_KO") or os.path.join(REPO, "e1kx.ko")
+        if os.path.exists(ko):
+            e1kxvm.check_module(ko, kver)
+    except (RuntimeError, OSError) as e:
+        sys.exit(f"check.py: {e}")
 
     tests = test_programs()
     if args.tests:
@@ -249,6 +259,7 @@ def main():
     total = len(tests) + (len(groups) if args.kmemleak else 0)
     print("TAP version 13")
     print(f"1..{total}", flush=True)
+    print(f"# guest kernel {kver} ({args.kernel})", flush=True)
     lines = []
     failures = []  # repeated at the end, where a log's tail shows them
     passed = failed = skipped = 0

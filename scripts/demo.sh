@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f "${E1KX_KO:-e1kx.ko}" ] || { echo "demo: build e1kx.ko first (make)" >&2; exit 1; }
 
-exec scripts/e1kx-vm --nics 1 --wiring tap --timeout 300 -- bash -c '
+exec scripts/e1kx-vm --nics 1 --wiring tap --timeout 300 ${KERNEL:+--kernel "$KERNEL"} \
+	--ko "${E1KX_KO:-e1kx.ko}" -- bash -c '
 	set -euo pipefail
 	. tests/lib.sh
 	echo "== loading $(e1kx_ko)"

@@ -66,17 +66,56 @@ def nic_mac(k):
 # Kernel and initramfs
 # --------------------------------------------------------------------------
 
-def newest_kernel():
-    """Path of the newest installed Debian kernel image (/boot/vmlinuz-*-amd64)."""
-    cands = [f for f in os.listdir("/boot")
-             if f.startswith("vmlinuz-") and f.endswith("-amd64")]
-    if not cands:
-        raise RuntimeError("no /boot/vmlinuz-*-amd64 kernel installed")
+def pick_kernel(spec=None, modules=None):
+    """(bzImage, modules DIR or None, release) of the guest kernel.
 
-    def vkey(name):
-        return [int(x) if x.isdigit() else x
-                for x in re.split(r"[.-]", name[len("vmlinuz-"):])]
-    return os.path.join("/boot", max(cands, key=vkey))
+    spec is make's KERNEL: empty for Debian's stock kernel, a series
+    ("6.12"), a release, or a bzImage path. scripts/e1kx-kernel holds the
+    rule, the same one that picks the headers e1kx is built against.
+    modules: a directory with lib/modules/<release> (None: next to a
+    bzImage given by path, else the host's /lib/modules).
+    """
+    def rule(what):
+        p = subprocess.run([os.path.join(SCRIPTS_DIR, "e1kx-kernel"),
+                            f"--{what}", spec or ""],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+        if p.returncode:
+            raise RuntimeError(p.stderr.strip().removeprefix("e1kx-kernel: ")
+                               or f"e1kx-kernel --{what} failed")
+        return p.stdout.strip()
+
+    if spec and os.path.isfile(spec):
+        kernel = os.path.abspath(spec)
+    else:
+        kernel = rule("image")
+    if modules:
+        modules = os.path.abspath(modules)
+    elif spec and os.path.isfile(spec):
+        modules = rule("modules") or None
+    kver = kernel_version(kernel)
+    moddir = os.path.join(modules or "/", "lib/modules", kver)
+    if not os.path.isdir(moddir):
+        raise RuntimeError(f"no modules for {kver} at {moddir}")
+    return kernel, modules, kver
+
+
+def module_vermagic(ko):
+    """The vermagic string of a kernel module file."""
+    with open(ko, "rb") as f:
+        m = re.search(rb"(?:^|\0)vermagic=([^\0]*)", f.read())
+    if not m:
+        raise RuntimeError(f"{ko}: no vermagic (not a kernel module?)")
+    return m.group(1).decode(errors="replace").strip()
+
+
+def check_module(ko, kver):
+    """Refuse a module built for another kernel than the guest's."""
+    built = module_vermagic(ko).split()[0]
+    if built != kver:
+        raise RuntimeError(
+            f"{os.path.relpath(ko)} is built for {built} but the guest "
+            f"boots {kver} (build and boot with the same make KERNEL=...)")
 
 
 def kernel_version(bzimage):
@@ -490,8 +529,11 @@ def qemu_argv(kernel, initrd, append, nics, smp, mem, sock_out, sock_ctl,
 
 def run_vm(command, nics=1, wiring="none", append="", kernel=None,
            modules=None, timeout=600, smp=2, mem=1024, qemu_args=(),
-           logdir=None, keep_logs=False, out=None, cwd=None):
+           logdir=None, keep_logs=False, out=None, cwd=None, ko=None):
     """Boot a guest, run command in it, stream its output to out.
+
+    kernel and modules as for pick_kernel(); ko: a module the command
+    loads, refused before booting when built for another kernel.
 
     Returns the command's exit status, RC_TIMEOUT or RC_NO_RESULT.
     """
@@ -501,15 +543,10 @@ def run_vm(command, nics=1, wiring="none", append="", kernel=None,
         raise ValueError(f"wiring must be one of {WIRINGS}")
     cleanup_stale()
 
-    kernel = os.path.abspath(kernel) if kernel else newest_kernel()
-    kver = kernel_version(kernel)
-    if modules:
-        modules = os.path.abspath(modules)
-        moddir = os.path.join(modules, "lib/modules", kver)
-    else:
-        moddir = f"/lib/modules/{kver}"
-    if not os.path.isdir(moddir):
-        raise RuntimeError(f"no modules for {kver} at {moddir}")
+    kernel, modules, kver = pick_kernel(kernel, modules)
+    if ko:
+        check_module(ko, kver)
+    moddir = os.path.join(modules or "/", "lib/modules", kver)
     initrd = build_initramfs(kver, moddir)
 
     tmp_logdir = logdir is None

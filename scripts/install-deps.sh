@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Install every Debian package e1kx needs to build, lint and test, and unpack
-# the parts of Debian's linux-source-6.1 we use (checkpatch.pl, kselftest).
+# Install every Debian package e1kx needs to build, lint and test: Debian's
+# stock 6.1 kernel and its 6.12 kernel (image and matching headers: make
+# KERNEL=6.12), and unpack the parts of linux-source-6.1 (checkpatch.pl,
+# kselftest) and of linux-source-6.12 (its newer checkpatch.pl) we use.
 # Idempotent: quick when everything is already present.
 set -euo pipefail
 
@@ -9,7 +11,7 @@ PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod cpio
 	xz-utils python3 sparse clang libbpf-dev
 	qemu-system-x86 busybox-static
-	linux-image-amd64 linux-headers-amd64 linux-source-6.1
+	linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12
 	ethtool iproute2 iperf3 iputils-ping tcpdump netsniff-ng socat
 	procps psmisc util-linux
 	python3-matplotlib
@@ -28,23 +30,43 @@ if [ "${#missing[@]}" -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The guest boots Debian's newest installed kernel; its headers must match.
-kver=$(ls /lib/modules | grep -E -- '-amd64$' | sort -V | tail -n1)
-if [ -z "$kver" ] || [ ! -e "/boot/vmlinuz-$kver" ]; then
-	echo "install-deps: no Debian amd64 kernel image found" >&2
-	exit 1
-fi
-if [ ! -d "/usr/src/linux-headers-$kver" ]; then
-	echo "install-deps: installing linux-headers-$kver"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "linux-headers-$kver" >/dev/null
+# Debian 12's 6.12 kernel: the newest linux-image-6.12.<n>+deb12-amd64-unsigned
+# the archive has, and its headers. An installed one is kept.
+k612=$(ls /lib/modules | grep -E -- '^6\.12\.[0-9]+\+deb12-amd64$' |
+	sort -V | tail -n1 || true)
+if [ -z "$k612" ] || [ ! -e "/boot/vmlinuz-$k612" ]; then
+	k612=$(apt-cache pkgnames linux-image-6.12. |
+		sed -nE 's/^linux-image-(6\.12\.[0-9]+\+deb12-amd64)-unsigned$/\1/p' |
+		sort -V | tail -n1)
+	if [ -z "$k612" ]; then
+		echo "install-deps: no linux-image-6.12.*+deb12-amd64-unsigned in the archive" >&2
+		exit 1
+	fi
+	echo "install-deps: installing linux-image-$k612-unsigned"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"linux-image-$k612-unsigned" >/dev/null
 fi
 
-# Unpack checkpatch.pl and the kselftest framework from linux-source-6.1.
-SRC_CACHE=${E1KX_CACHE:-/var/cache/e1kx}/linux-source-6.1
-if [ ! -x "$SRC_CACHE/scripts/checkpatch.pl" ]; then
+# Every Debian amd64 kernel installed (the stock 6.1, 6.12) gets its headers.
+for kver in $(ls /lib/modules | grep -E -- '-amd64$' | sort -V); do
+	[ -e "/boot/vmlinuz-$kver" ] || continue
+	[ -d "/usr/src/linux-headers-$kver" ] && continue
+	echo "install-deps: installing linux-headers-$kver"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"linux-headers-$kver" >/dev/null
+done
+if ! ls /boot | grep -qE -- '^vmlinuz-6\.1\.[0-9]+-[0-9]+-amd64$'; then
+	echo "install-deps: no Debian 6.1 amd64 kernel image found" >&2
+	exit 1
+fi
+
+# Unpack checkpatch.pl and the kselftest framework from linux-source-6.1,
+# and the newer checkpatch.pl (make lint runs the newest) from 6.12.
+CACHE=${E1KX_CACHE:-/var/cache/e1kx}
+mkdir -p "$CACHE"
+if [ ! -x "$CACHE/linux-source-6.1/scripts/checkpatch.pl" ]; then
 	echo "install-deps: unpacking checkpatch.pl and kselftest from linux-source-6.1"
-	mkdir -p "$(dirname "$SRC_CACHE")"
-	tar -C "$(dirname "$SRC_CACHE")" -xJf /usr/src/linux-source-6.1.tar.xz \
+	tar -C "$CACHE" -xJf /usr/src/linux-source-6.1.tar.xz \
 		linux-source-6.1/scripts/checkpatch.pl \
 		linux-source-6.1/scripts/spelling.txt \
 		linux-source-6.1/scripts/const_structs.checkpatch \
@@ -53,5 +75,12 @@ if [ ! -x "$SRC_CACHE/scripts/checkpatch.pl" ]; then
 		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
 		linux-source-6.1/tools/testing/selftests/lib.mk \
 		linux-source-6.1/tools/testing/selftests/run_kselftest.sh
+fi
+if [ ! -x "$CACHE/linux-source-6.12/scripts/checkpatch.pl" ]; then
+	echo "install-deps: unpacking checkpatch.pl from linux-source-6.12"
+	tar -C "$CACHE" -xJf /usr/src/linux-source-6.12.tar.xz \
+		linux-source-6.12/scripts/checkpatch.pl \
+		linux-source-6.12/scripts/spelling.txt \
+		linux-source-6.12/scripts/const_structs.checkpatch
 fi
 exit 0

@@ -235,9 +235,9 @@ void e1kx_stats_strings(struct e1kx_priv *priv, u8 *data)
 					e1kx_rxq_stat_names[i]);
 	}
 	for (i = 0; i < ARRAY_SIZE(e1kx_sw_stat_names); i++)
-		ethtool_sprintf(&data, "%s", e1kx_sw_stat_names[i]);
+		ethtool_puts(&data, e1kx_sw_stat_names[i]);
 	for (i = 0; i < E1KX_HWS_NUM; i++)
-		ethtool_sprintf(&data, "%s", e1kx_hw_stats[i].name);
+		ethtool_puts(&data, e1kx_hw_stats[i].name);
 }
 
 void e1kx_stats_fill(struct e1kx_priv *priv, u64 *data)

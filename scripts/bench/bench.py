@@ -792,6 +792,11 @@ def main():
     ko = os.path.join(REPO, "e1kx.ko")
     if not os.path.exists(ko):
         sys.exit("bench: e1kx.ko not built (run make)")
+    try:
+        # The guests boot the default kernel, Debian's stock 6.1
+        e1kxvm.check_module(ko, e1kxvm.pick_kernel()[2])
+    except (RuntimeError, OSError) as e:
+        sys.exit(f"bench: {e}")
     py_mpl = ensure_matplotlib()
     if not py_mpl:
         log("no matplotlib: the chart will be skipped")
