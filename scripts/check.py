@@ -21,7 +21,8 @@ append=<kernel arguments, rest of the line> (a unique e1kx.isolate=<name>
 gives a test a guest of its own).
 
     scripts/check.py [--tests a,b] [--kernel BZIMAGE [--modules DIR]]
-                     [--timeout-scale N] [--kmemleak] [--logdir DIR]
+                     [--append ARGS] [--timeout-scale N] [--kmemleak]
+                     [--logdir DIR]
 
 A test that ends its guest in a way it cannot report on itself (ev_pm's
 ACPI S4 power-off) prints, on its result channel before that,
@@ -29,6 +30,7 @@ ACPI S4 power-off) prints, on its result channel before that,
 has exited, the test fails unless the regex matches a line of the guest's
 console log.
 
+--append adds kernel arguments to every guest (before the tests' own).
 Debug kernels (make check KERNEL=debug) are slower: --timeout-scale
 multiplies every timeout.  --kmemleak makes each guest end with a kmemleak
 scan, reported as one more result per group, "kmemleak[<group>]".
@@ -127,8 +129,9 @@ def run_group(g, idx, args, tap_out):
            "--wiring", g.topo["wiring"], "--mem", g.topo["mem"],
            "--logdir", logdir,
            "--timeout", str(g.timeout + slack)]
-    if g.topo["append"]:
-        cmd += ["--append", g.topo["append"]]
+    append = " ".join(a for a in (args.append, g.topo["append"]) if a)
+    if append:
+        cmd += ["--append", append]
     if g.topo["pcihp"] == "acpi":
         # QEMU's own default for q35 root ports; the harness turns it off
         # (native PCIe hotplug, scripts/e1kxvm.py), the later -global wins.
@@ -206,6 +209,8 @@ def main():
     ap.add_argument("--kernel", help="bzImage to boot (passed to e1kx-vm)")
     ap.add_argument("--modules",
                     help="DIR with lib/modules/<ver> for --kernel")
+    ap.add_argument("--append", default="",
+                    help="kernel arguments for every guest")
     ap.add_argument("--timeout-scale", type=int, default=1,
                     help="multiply every timeout by N (debug kernels)")
     ap.add_argument("--kmemleak", action="store_true",

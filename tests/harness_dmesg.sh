@@ -21,7 +21,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 runner=$E1KX_TESTS_DIR/guest-runner.sh
-ktap_plan 23
+ktap_plan 25
 
 # run HELPER: the nested runner on harness/HELPER; sets OUT and RC.
 run() {
@@ -123,5 +123,16 @@ bad=$(grep -lE 'dmesg +(-[a-zA-Z]*[cC]|--clear|--read-clear)|pkill|killall' \
 	"$E1KX_TESTS_DIR"/*.sh | grep -v '/harness_dmesg\.sh$' || true)
 ktap_check "no test clears the kernel log or kills by name (${bad:-none})" \
 	test -z "$bad"
+
+# kselftest conventions: settings holds the longest test timeout, and
+# TEST_FILES ships every helper the runner's self-test uses.
+tmo=$(sed -n 's/^timeout=//p' "$E1KX_TESTS_DIR/settings" 2>/dev/null)
+max=$(sed -n 's/^# e1kx-timeout:[[:space:]]*//p' "$E1KX_TESTS_DIR"/*.sh | sort -n | tail -n1)
+ktap_check "settings: timeout=${tmo:-none}, the longest test's ($max)" test "${tmo:-0}" = "$max"
+missing=
+for f in "$E1KX_TESTS_DIR"/harness/*.sh; do
+	grep -q "harness/${f##*/}" "$E1KX_TESTS_DIR/Makefile" || missing+=" ${f##*/}"
+done
+ktap_check "TEST_FILES lists every harness helper (missing:${missing:- none})" test -z "$missing"
 
 ktap_finish
