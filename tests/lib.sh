@@ -110,8 +110,8 @@ ktap_skip_all() {
 	ktap_finish
 }
 
-# Summary and kselftest exit status: 1 on any failure or if fewer results
-# than planned (or none) were reported, 4 if all skipped.
+# Summary and kselftest exit status: 1 on any failure or if fewer or more
+# results than planned (or none) were reported, 4 if all skipped.
 ktap_finish() {
 	echo "# totals: pass:$_ktap_passed fail:$_ktap_failed skip:$_ktap_skipped"
 	if [ -n "$_ktap_plan" ] && [ "$_ktap_n" -ne "$_ktap_plan" ]; then
