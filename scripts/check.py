@@ -7,9 +7,12 @@ tests/Makefile's TEST_PROGS, groups tests by topology, boots one guest per
 group (sequentially) running tests/guest-runner.sh, and aggregates all
 results into one TAP stream.  Logs go to build/check/ (one directory per
 group with the console log, results.tap).  The last line printed is
-"N passed, N failed, N skipped", after one "# failed in <test>: ..." line
-per failed subtest (so that a log's tail says what failed); the exit
-status is 1 on any failure.
+"N passed, N failed, N skipped" (whole tests), after the count of skipped
+tests and sub-tests, one "# skipped ..." line per skipped test or sub-test
+with its reason, one "# lockdep turned itself off ..." line if the kernel's
+lock checking ended during a test (debug kernels), and one "# failed in
+<test>: ..." line per failed subtest (so that a log's tail says what was
+not checked and what failed); the exit status is 1 on any failure.
 
 Topology keys: nics=N, wiring=none|tap|b2b, pcihp=native|acpi (how the
 root ports hot-plug: the harness default is native PCIe hotplug, acpi is
@@ -18,7 +21,8 @@ append=<kernel arguments, rest of the line> (a unique e1kx.isolate=<name>
 gives a test a guest of its own).
 
     scripts/check.py [--tests a,b] [--kernel SPEC [--modules DIR]]
-                     [--timeout-scale N] [--kmemleak] [--logdir DIR]
+                     [--append ARGS] [--timeout-scale N] [--kmemleak]
+                     [--logdir DIR]
 
 --kernel is make's KERNEL (scripts/e1kx-kernel): 6.1, 6.12, a release or a
 bzImage; the default is Debian's stock 6.1.  The module under test
@@ -31,6 +35,7 @@ ACPI S4 power-off) prints, on its result channel before that,
 has exited, the test fails unless the regex matches a line of the guest's
 console log.
 
+--append adds kernel arguments to every guest (before the tests' own).
 Debug kernels (make check KERNEL=debug) are slower: --timeout-scale
 multiplies every timeout.  --kmemleak makes each guest end with a kmemleak
 scan, reported as one more result per group, "kmemleak[<group>]".
@@ -53,7 +58,9 @@ TESTS_DIR = os.path.join(REPO, "tests")
 OUT_DIR = os.path.join(REPO, "build", "check")
 
 RESULT_RE = re.compile(r"^(ok|not ok) (\d+) (\S+)(?: # (.*))?$")
-SUBFAIL_RE = re.compile(r"^(?:# )+not ok \d+ ")
+SUBFAIL_RE = re.compile(r"^# not ok \d+ ")
+SUBSKIP_RE = re.compile(r"^# subtest-skip (\S+) ok \d+ (.*?) # SKIP ?(.*)$")
+LOCKDEP_RE = re.compile(r"^# lockdep-off (\S+): (.*)$")
 REQUIRE_RE = re.compile(r"^@@E1KX-CONSOLE-REQUIRE (\S+) (.+?)@@ (.+)$")
 BOOT_SLACK = 90  # seconds per guest on top of the tests' own timeouts
 KMEMLEAK_SLACK = 600  # two kmemleak scans at the end of a debug guest
@@ -106,6 +113,8 @@ class Group:
         self.results = {}  # test -> (ok, directive)
         self.subfails = {}  # failed test -> its "not ok" subtest lines
         self.requires = []  # (test, description, console regex)
+        self.subskips = {}  # test -> [(subtest, reason)]
+        self.lockdep = []  # (test, the kernel's line) lockdep turned off
         self.note = None
 
     @property
@@ -128,8 +137,9 @@ def run_group(g, idx, args, tap_out):
            "--wiring", g.topo["wiring"], "--mem", g.topo["mem"],
            "--logdir", logdir,
            "--timeout", str(g.timeout + slack)]
-    if g.topo["append"]:
-        cmd += ["--append", g.topo["append"]]
+    append = " ".join(a for a in (args.append, g.topo["append"]) if a)
+    if append:
+        cmd += ["--append", append]
     if g.topo["pcihp"] == "acpi":
         # QEMU's own default for q35 root ports; the harness turns it off
         # (native PCIe hotplug, scripts/e1kxvm.py), the later -global wins.
@@ -160,6 +170,12 @@ def run_group(g, idx, args, tap_out):
                 if m.group(1) != "ok":
                     g.subfails[m.group(3)] = pending
                 pending = []
+            m = SUBSKIP_RE.match(line)
+            if m and m.group(1) in g.tests:
+                g.subskips.setdefault(m.group(1), []).append(m.group(2, 3))
+            m = LOCKDEP_RE.match(line)
+            if m and m.group(1) in g.tests:
+                g.lockdep.append(m.groups())
             m = REQUIRE_RE.match(line)
             if m and m.group(1) in g.tests:
                 g.requires.append(m.groups())
@@ -203,6 +219,8 @@ def main():
                          "(default: Debian's stock 6.1)")
     ap.add_argument("--modules",
                     help="DIR with lib/modules/<ver> for --kernel")
+    ap.add_argument("--append", default="",
+                    help="kernel arguments for every guest")
     ap.add_argument("--timeout-scale", type=int, default=1,
                     help="multiply every timeout by N (debug kernels)")
     ap.add_argument("--kmemleak", action="store_true",
@@ -262,6 +280,9 @@ def main():
     print(f"# guest kernel {kver} ({args.kernel})", flush=True)
     lines = []
     failures = []  # repeated at the end, where a log's tail shows them
+    skips = []  # every skipped test and sub-test, with its reason
+    nsubskips = 0
+    lockdep = []
     passed = failed = skipped = 0
     n = 0
     for idx, g in enumerate(groups.values()):
@@ -278,6 +299,7 @@ def main():
                 ok, directive = False, (g.note or "no result from the guest")
             if ok and directive.upper().startswith("SKIP"):
                 skipped += 1
+                skips.append(f"# skipped {name}: {directive[4:].strip()}")
             elif ok:
                 passed += 1
             else:
@@ -287,6 +309,12 @@ def main():
                 line += f" # {directive}"
             lines.append(line)
             print(line, flush=True)
+            for sub, why in g.subskips.get(t, []):
+                nsubskips += 1
+                skips.append(f"# skipped in {name}: {sub}: {why}")
+            lockdep += [f"# lockdep turned itself off during {name} "
+                        f"[{g.label}]: {msg}; lock checking ended there"
+                        for test, msg in g.lockdep if test == t]
             if not ok:
                 failures += [f"# failed in {name}: {s.lstrip('# ')}"
                              for s in g.subfails.get(t, [])] or \
@@ -299,7 +327,9 @@ def main():
                 f"in {time.monotonic() - t0:.0f}s\n")
     print(f"# logs in {os.path.relpath(OUT_DIR, os.getcwd())}, "
           f"{time.monotonic() - t0:.0f}s", flush=True)
-    for line in failures:
+    print(f"# {skipped} tests skipped, {nsubskips} sub-tests skipped"
+          f"{':' if skips else ''}")
+    for line in skips + lockdep + failures:
         print(line)
     print(f"{passed} passed, {failed} failed, {skipped} skipped", flush=True)
     return 1 if failed else 0

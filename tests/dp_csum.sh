@@ -45,8 +45,8 @@ for st in on off; do
 	wait_ping "$P4" 30 >/dev/null
 	port=$((port + 1))
 	if [ "${rs%% *}" != "$st" ] || [ "${ts%% *}" != "$st" ]; then
-		ktap_skip "csum $st: TCP guest -> peer intact" "cannot set rx/tx $st"
-		ktap_skip "csum $st: TCP peer -> guest intact" "cannot set rx/tx $st"
+		ktap_e1kx_gap "csum $st: TCP guest -> peer intact" "cannot set rx/tx $st"
+		ktap_e1kx_gap "csum $st: TCP peer -> guest intact" "cannot set rx/tx $st"
 	else
 		ktap_check "csum $st: TCP $MB MiB guest -> peer intact" \
 			xfer_to_peer "$P4" $port "$N" 300

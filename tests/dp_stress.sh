@@ -89,7 +89,7 @@ ktap_check "TCP 4 MiB guest -> peer intact after stress" xfer_to_peer "$P4" 5802
 ktap_check "TCP 4 MiB peer -> guest intact after stress" xfer_from_peer "$G4" 5803 $N 120
 # A flap takes carrier away for ~1.5 s; the stack never waits 5 s for a TX
 # queue with carrier on unless the driver failed to wake or complete it.
-dmesg 2>/dev/null | grep -E "$NET_IF: (link|reset|NETDEV)" | tail -n 20 | sed 's/^/# /'
+dmesg_since "$E1KX_TEST_MARK" | grep -E "$NET_IF: (link|reset|NETDEV)" | tail -n 20 | sed 's/^/# /'
 check_no_tx_timeout "$NET_IF"
 
 unload_e1kx

@@ -3,7 +3,9 @@
 #
 # 802.1Q: VLAN 100 sub-interfaces on NIC 0 (netns dpa) and NIC 1 (netns dpb),
 # back to back over the host bridge.  Ping over the VLAN works (IPv4, IPv6)
-# for every combination of rxvlan/txvlan offload.  With rx-vlan-filter on and
+# with rxvlan/txvlan on/on, off/off and on/off.  (Off/on does not exist on
+# the 82574L: one bit, CTRL.VME, enables both tag stripping and insertion,
+# so the driver turns txvlan off with rxvlan.)  With rx-vlan-filter on and
 # only VID 100 configured, frames for VID 200 (crafted in dpa with AF_PACKET)
 # never reach dpb's driver (its rx_packets does not grow) while VID 100 frames
 # do; with promisc, or with the filter off, VID 200 frames are received.
@@ -18,7 +20,7 @@ source "$(dirname "$0")/lib_net.sh"
 
 CNT=100
 NOISE=10
-ktap_plan 13
+ktap_plan 11
 unload_e1kx
 trap net_b2b_cleanup EXIT
 modprobe 8021q 2>/dev/null
@@ -36,7 +38,7 @@ else
 	ktap_bail "cannot create VLAN 100 sub-interfaces"
 fi
 
-for c in "on on" "off off" "on off" "off on"; do
+for c in "on on" "off off" "on off"; do
 	set -- $c
 	d="rxvlan $1 txvlan $2"
 	ok=1
@@ -47,9 +49,9 @@ for c in "on on" "off off" "on off" "off on"; do
 		[ "${r%% *}" = "$1" ] && [ "${t%% *}" = "$2" ] || ok=0
 	done
 	if [ $ok = 0 ]; then
-		why="$E1KX_DRIVER refuses $d (got rxvlan ${r%% *} txvlan ${t%% *}: the driver ties them)"
-		ktap_skip "$d: IPv4 over VLAN 100" "$why"
-		ktap_skip "$d: IPv6 over VLAN 100" "$why"
+		why="cannot set $d (got rxvlan ${r%% *} txvlan ${t%% *})"
+		ktap_e1kx_gap "$d: IPv4 over VLAN 100" "$why"
+		ktap_e1kx_gap "$d: IPv6 over VLAN 100" "$why"
 		continue
 	fi
 	wait_carrier_ns dpa "$IFA" 15
@@ -101,7 +103,7 @@ if [ "$E1KX_DRIVER" = e1000e ] && echo "$regs" | grep -qE 'VLAN filter: +disable
 elif [ "${fs%% *}" != on ]; then
 	for x in "VID 200 dropped by the filter" "VID 100 passes the filter" \
 		"promisc: VID 200 received" "filter off: VID 200 received"; do
-		ktap_skip "$x" "rx-vlan-filter is not on (${fs:-n/a})"
+		ktap_e1kx_gap "$x" "rx-vlan-filter is not on (${fs:-n/a})"
 	done
 else
 	nsb ip link set "$IFB" promisc off
@@ -128,7 +130,7 @@ else
 	fi
 	nsb ip link set "$IFB" promisc off
 	if [[ "$fs" == *fixed* ]]; then
-		ktap_skip "filter off: VID 200 received" "rx-vlan-filter is fixed on for $E1KX_DRIVER"
+		ktap_e1kx_gap "filter off: VID 200 received" "rx-vlan-filter is fixed on"
 	else
 		nsb ethtool -K "$IFB" rx-vlan-filter off >/dev/null 2>&1
 		wait_carrier_ns dpb "$IFB" 15

@@ -145,7 +145,7 @@ ktap_check "tcp4 sdfn: 8 flows spread (+$D0/+$D1)" et_spread
 
 ktap_check "-N udp4 sd accepted" ethtool -N "$IF" rx-flow-hash udp4 sd
 ktap_check "udp4 reads back sd" test "$(fh udp4)" = sd
-dmesg -C
+mark=$(kmsg_mark "udp4 sdfn")
 before=$(et_state)
 m0=$(mrqc_bit 0)
 out=$(ethtool -N "$IF" rx-flow-hash udp4 sdfn 2>&1)
@@ -159,7 +159,7 @@ else
 	ktap_fail "-N udp4 sdfn refused" "accepted: $out"
 fi
 ktap_check "udp4 sdfn: kernel log explains the refusal" \
-	sh -c "dmesg | grep -q 'hashes IP addresses, plus ports for TCP only'"
+	grep -q 'hashes IP addresses, plus ports for TCP only' <<<"$(dmesg_since "$mark")"
 ktap_check "udp4 sdfn: udp4 still sd, other settings unchanged" \
 	test "$(fh udp4) $before" = "sd $(et_state)"
 ktap_check "udp4 sdfn: MRQC still enabled" test "$(mrqc_bit 0)" = "$m0"

@@ -101,7 +101,7 @@ wait_carrier "$IF" 10
 
 # --- -r ---------------------------------------------------------------------
 lc0=$(ethtool_stat "$IF" link_changes)
-dmesg -C
+mark=$(kmsg_mark "ethtool -r")
 w=$(et_nway_watch 2.5)
 echo "# ethtool -r (ETHTOOL_NWAY_RST) watched 2.5 s: $w"
 ktap_check "-r accepted" grep -q '^rc=0 ' <<<"$w"
@@ -109,7 +109,8 @@ ktap_check "-r: hardware link (STATUS.LU) drops" grep -q 'lu_down_ms=[0-9]' <<<"
 ktap_check "-r: STATUS.LU returns" grep -q 'lu_up_ms=[0-9]' <<<"$w"
 ktap_check "-r: carrier up" wait_carrier "$IF" 5
 lc1=$(ethtool_stat "$IF" link_changes)
-echo "# link_changes $lc0 -> $lc1; dmesg: $(dmesg | grep -c 'link down') link down, $(dmesg | grep -c 'link up') link up (carrier seen down: ${w#*carrier_down_ms=})"
+log=$(dmesg_since "$mark")
+echo "# link_changes $lc0 -> $lc1; dmesg: $(grep -c 'link down' <<<"$log") link down, $(grep -c 'link up' <<<"$log") link up (carrier seen down: ${w#*carrier_down_ms=})"
 et_check_ping "-r: ping"
 
 # --- msglvl, -T -----------------------------------------------------------

@@ -16,8 +16,8 @@
 # Device Control error-reporting enables read-only zero, so an error
 # injected at nic0 is never signalled upstream.  QEMU 7.2 also forwards no
 # correctable (ERR_COR) message at all (pcie_aer_msg_alldev() passes only
-# uncorrectable ones), so the correctable case can only check that the
-# port logged it and traffic went on; its "reported" check is a skip there.
+# uncorrectable ones), so the correctable case checks that the port logged
+# it and traffic went on, and nothing about Linux's AER counters.
 # Fatal recovery needs the harness's native PCIe hotplug on the root ports
 # (scripts/e1kxvm.py): with QEMU's ACPI hotplug the port never reports
 # Data Link Layer Link Active and Linux gives up after the bus reset.
@@ -55,7 +55,7 @@ print(0)
 PY
 }
 
-ktap_plan 14
+ktap_plan 13
 unload_e1kx
 net_tap_setup 0 || ktap_bail "cannot set up NIC 0 (driver $E1KX_DRIVER)"
 peer_tmp_init || ktap_bail "no host temp dir"
@@ -69,7 +69,6 @@ rp=$(ev_root_port "$bdf")
 echo "# $IF at $bdf behind root port $rp (QEMU id rp0)"
 
 # Correctable
-c0=$(aer_total "$rp" correctable)
 ev_iperf_start 6301 15
 sleep 4
 ctl hmp "pcie_aer_inject_error -c rp0 RCVR" | sed 's/^/# /'
@@ -78,21 +77,14 @@ cs=$(cor_status "$rp")
 ktap_check "correctable RCVR logged at $rp (COR_STATUS $cs)" test $((cs & 1)) -eq 1
 ev_iperf_wait 70
 echo "# iperf3: $(ev_iperf_summary)"
-c1=$(aer_total "$rp" correctable)
-if ((c1 > c0)); then
-	ktap_ok "correctable error reported to Linux (TOTAL_ERR_COR $c0 -> $c1)"
-else
-	ktap_skip "correctable error reported to Linux" \
-		"QEMU 7.2 sends no ERR_COR message (pcie_aer_msg_alldev)"
-fi
 ktap_check "traffic unaffected by the correctable error" ev_iperf_tail_ok
 
 # inject KIND ERROR: one uncorrectable error under iperf3; 4 results.
 inject() {
-	local kind=$1 err=$2 n0 n1 t0 port=$((6310 + RANDOM % 80)) from
+	local kind=$1 err=$2 n0 n1 t0 port=$((6310 + RANDOM % 80)) mark
 	n0=$(aer_total "$rp" "$kind")
-	from=$(($(dmesg | wc -l) + 1))
-	since() { dmesg | tail -n +"$from"; }
+	mark=$(kmsg_mark "aer $kind $err")
+	since() { dmesg_since "$mark"; }
 	# shellcheck disable=SC2317
 	handlers_ran() {
 		since | grep -q "$IF: PCIe error detected" &&

@@ -74,7 +74,7 @@ pm_traffic_ok() {
 # pm_called CB...: each PCI PM callback ran for the NIC and returned 0
 pm_called() {
 	local cb log
-	log=$(dmesg --notime)
+	log=$(dmesg_since "$PM_MARK")
 	for cb in "$@"; do
 		if ! grep -qE "$PM_BDF: (PM: )?pci_pm_$cb\+0x[0-9a-f]+/0x[0-9a-f]+ returned 0 after" <<<"$log"; then
 			echo "# no \"pci_pm_$cb ... returned 0\" for $PM_BDF in dmesg"
@@ -90,7 +90,7 @@ pm_called() {
 pm_cycle() {
 	local desc=$1 state=$2 test=$3 want=$4 rc
 	shift 4
-	dmesg -C
+	PM_MARK=$(kmsg_mark "pm cycle: $desc")
 	echo "# before: $(grep -E '^(MemTotal|MemFree|MemAvailable):' /proc/meminfo | tr -s ' \n' ' ')"
 	echo "${test:-none}" >/sys/power/pm_test
 	rc=0
@@ -106,13 +106,14 @@ pm_cycle() {
 	ktap_check "$desc: driver called through pci_pm_{$(IFS=,; echo "$*")}" pm_called "$@"
 	ktap_check "$desc: traffic after" pm_traffic_ok
 	ktap_check "$desc: MTU and ring size kept" pm_cfg_ok
-	pm_no_report "$desc"
+	pm_no_report "$desc" "$PM_MARK"
 }
 
-# pm_no_report DESC: no kernel report in dmesg (each cycle clears it)
+# pm_no_report DESC [MARK]: no kernel report in the kernel log since MARK
+# (default: since the test started)
 pm_no_report() {
 	local r
-	r=$(dmesg_report)
+	r=$(dmesg_report "${2-$E1KX_TEST_MARK}")
 	[ -z "$r" ] || echo "# $r"
 	ktap_check "$1: no kernel report in dmesg" test -z "$r"
 }
@@ -163,8 +164,10 @@ pm_ramroot() {
 		mount -t devtmpfs devtmpfs "$d/dev" || return 1
 	mount -t debugfs debugfs "$d/sys/kernel/debug" 2>/dev/null
 	{
-		declare -p NET_IF P4 PM_BDF _ktap_n _ktap_passed _ktap_failed _ktap_skipped
+		declare -p NET_IF P4 PM_BDF _ktap_n _ktap_passed _ktap_failed \
+			_ktap_skipped _ktap_plan E1KX_TEST_MARK
 		echo "export PATH=/bin E1KX_DRIVER=$E1KX_DRIVER"
+		printf 'export E1KX_RUNNER_MARK=%q\n' "${E1KX_RUNNER_MARK-}"
 	} >"$d/t/state.sh"
 }
 
@@ -226,7 +229,10 @@ pm_poweroff_enter() {
 # result lines the runner would have printed and power the guest off.
 pm_takeover() {
 	local out=$E1KX_SERIAL_OUT log=/tmp/ev_pm.out rc failed=0 s4=0
-	bash /t/ev_pm.sh --cycles 2>&1 | tee "$log" | sed -u 's/^/# /' >"$out"
+	# The plan, for the runner's count of results (the first part's results
+	# went out before the takeover, numbered from 1)
+	echo "1..$_ktap_plan" >"$log"
+	bash /t/ev_pm.sh --cycles 2>&1 | tee -a "$log" | sed -u 's/^/# /' >"$out"
 	rc=${PIPESTATUS[0]}
 	runner_verdict "$E1KX_RUNNER_N" ev_pm.sh "$rc" "$log" >"$out" || failed=1
 	if [ "${E1KX_RUNNER_KMEMLEAK:-0}" = 1 ]; then

@@ -31,7 +31,11 @@ et_setup || ktap_bail "cannot set up NIC 0 / peer unreachable"
 ethtool -G "$IF" rx 256 && wait_ping "$P4" 30 ||
 	ktap_bail "cannot set the RX ring to 256"
 FAULT=$(et_fault_file)
-[ -n "$FAULT" ] || ktap_skip_all "no /sys/kernel/debug/e1kx/<bdf>/fault_inject in this driver build"
+if [ -z "$FAULT" ]; then
+	debugfs_ready || ktap_skip_all "kernel without debugfs"
+	[ "$E1KX_DRIVER" = e1kx ] || ktap_skip_all "$E1KX_DRIVER has no e1kx fault_inject file"
+	ktap_bail "no /sys/kernel/debug/e1kx/<bdf>/fault_inject"
+fi
 trap '[ -e "$FAULT" ] && echo 0 >"$FAULT"' EXIT
 ktap_plan 8
 

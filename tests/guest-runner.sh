@@ -5,20 +5,25 @@
 #
 #   tests/guest-runner.sh load_bind.sh mac_addr.sh ...
 #
-# For each test: clear dmesg, run it under timeout (its "# e1kx-timeout:"
-# header, default 120 s), print its output indented with "# ", scan dmesg for
-# kernel reports (a hit fails the test and dumps dmesg), then print
-# "ok N name", "not ok N name # reason" or "ok N name # SKIP reason".
-# Exit status: 0 if nothing failed, 1 otherwise.
+# For each test: write a start marker to the kernel log and copy every
+# kernel log record from there on (kmsg_capture, lib.sh), run the test under
+# timeout (its "# e1kx-timeout:" header, default 120 s), print its output
+# indented with "# ", write an end marker, then scan what the test's window
+# of the log holds (runner_verdict): a kernel report, a TX watchdog timeout
+# the test does not declare, or lost log records fail the test and dump its
+# log, as do fewer or more results than the test planned, or none.  Then
+# print "ok N name", "not ok N name # reason" or "ok N name # SKIP reason".
+# The log is never cleared.  Exit status: 0 if nothing failed, 1 otherwise.
 #
 # Debug kernels (make check KERNEL=debug): E1KX_TIMEOUT_SCALE=N multiplies
 # every test timeout; E1KX_KMEMLEAK=1 adds a last result "kmemleak": after
 # the tests, two kmemleak scans, failing on any unreferenced object whose
 # backtrace mentions e1kx (nested runners, e.g. harness_dmesg, do not scan).
 #
-# Each test sees E1KX_RUNNER_N (its number) and E1KX_RUNNER_KMEMLEAK: a test
-# that must end the guest itself (ev_pm.sh: system sleep leaves the 9p root
-# unusable) prints its own result line and the kmemleak result from them.
+# Each test sees E1KX_RUNNER_N (its number), E1KX_RUNNER_MARK (its start
+# marker) and E1KX_RUNNER_KMEMLEAK: a test that must end the guest itself
+# (ev_pm.sh: system sleep leaves the 9p root unusable) prints its own
+# result line and the kmemleak result from them.
 set -euo pipefail
 
 TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -46,6 +51,7 @@ fi
 n=0
 failed=0
 out=$(mktemp)
+klog=$(mktemp)
 # Keep the kernel's RX timestamp static key (netstamp_needed_key) on for
 # the whole guest: otherwise every ping (SO_TIMESTAMP) turns it on and off,
 # and each flip live-patches netif_receive_skb_list_internal() with an
@@ -57,7 +63,8 @@ perl -e 'socket(my $s, 2, 2, 0) or die "socket: $!\n";
 	setsockopt($s, 1, 29, pack("i", 1)) or die "SO_TIMESTAMP: $!\n";
 	sleep' &
 tstamp_pid=$!
-trap 'rm -f "$out"; kill "$tstamp_pid" 2>/dev/null' EXIT
+cap_pid=
+trap 'rm -f "$out" "$klog"; kill "$tstamp_pid" $cap_pid 2>/dev/null' EXIT
 for t in "$@"; do
 	n=$((n + 1))
 	name=$t
@@ -68,15 +75,32 @@ for t in "$@"; do
 	fi
 	tmo=$(header "$t" timeout)
 	tmo=$((${tmo:-120} * scale))
-	dmesg -C
+	mark="e1kx-runner: $$.$n.$RANDOM.$EPOCHREALTIME"
+	echo "<6>$mark start $name" >/dev/kmsg
+	kmsg_capture "$mark start $name" "$mark end $name" >"$klog" &
+	cap_pid=$!
 	start=$SECONDS
 	set +e
 	E1KX_RUNNER_N=$n E1KX_RUNNER_KMEMLEAK=$kmemleak \
+		E1KX_RUNNER_MARK="$mark start $name" \
 		timeout -k 5 "$tmo" "./$t" </dev/null 2>&1 | tee "$out" | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
 	set -e
 	echo "# $name: $((SECONDS - start)) s"
-	runner_verdict "$n" "$name" "$rc" "$out" "$tmo" || failed=1
+	echo "<6>$mark end $name" >/dev/kmsg
+	for ((i = 0; i < 300 * scale; i++)); do
+		kill -0 "$cap_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$cap_pid" 2>/dev/null; then
+		kill "$cap_pid"
+		wait "$cap_pid" || true
+		echo "e1kx-runner: kernel log records lost: end marker not read" >>"$klog"
+	elif ! wait "$cap_pid"; then
+		echo "e1kx-runner: kernel log records lost: start marker not read" >>"$klog"
+	fi
+	cap_pid=
+	runner_verdict "$n" "$name" "$rc" "$out" "$tmo" "$klog" || failed=1
 done
 if [ "$kmemleak" = 1 ]; then
 	runner_kmemleak $((n + 1)) "$out" || failed=1

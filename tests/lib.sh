@@ -6,13 +6,17 @@
 #
 # TAP:      ktap_plan N, ktap_ok DESC, ktap_fail DESC [REASON],
 #           ktap_skip DESC REASON, ktap_check DESC CMD..., ktap_bail REASON,
-#           ktap_skip_all REASON, ktap_finish
-# Driver:   e1kx_ko, load_e1kx, unload_e1kx, driver_loaded
+#           ktap_skip_all REASON, ktap_finish,
+#           ktap_e1kx_gap DESC REASON (fail for e1kx, skip for another driver)
+# Driver:   e1kx_ko, load_e1kx, unload_e1kx, driver_loaded, debugfs_ready
 # NICs:     nic_mac K, nic_bdf K, nic_if K, nic_by_mac MAC, nic_driver BDF,
 #           e1kx_bdfs
 # Link:     wait_carrier IF [SECS], wait_no_carrier IF [SECS]
-# Reports:  dmesg_report
-# Runner:   runner_verdict N NAME RC OUTFILE, runner_kmemleak N TMPFILE
+# Log:      kmsg_mark [TEXT] (prints a unique marker after writing it to
+#           the kernel log), dmesg_since MARK, dmesg_report [MARK]
+#           (E1KX_TEST_MARK: the marker written when this file was sourced)
+# Runner:   kmsg_capture FILE START STOP, kernel_reports, tap_count FILE,
+#           runner_verdict N NAME RC OUTFILE TMO KLOG, runner_kmemleak N TMPFILE
 # Host:     ctl ARGS... (e1kx-ctl), peer CMD... (shell command on the host)
 #
 # E1KX_DRIVER selects the driver under test (default e1kx; "e1000e" lets the
@@ -36,8 +40,10 @@ _ktap_n=0
 _ktap_failed=0
 _ktap_passed=0
 _ktap_skipped=0
+_ktap_plan=
 
 ktap_plan() {
+	_ktap_plan=$1
 	echo "TAP version 13"
 	echo "1..$1"
 }
@@ -78,16 +84,43 @@ ktap_bail() {
 	exit $KSFT_FAIL
 }
 
-ktap_skip_all() {
-	echo "TAP version 13"
-	echo "1..0 # SKIP $*"
-	exit $KSFT_SKIP
+# ktap_e1kx_gap DESC REASON: a feature the driver under test lacks.  e1kx
+# must have it (a failure); another driver (E1KX_DRIVER=e1000e) may not (a
+# skip).
+ktap_e1kx_gap() {
+	if [ "$E1KX_DRIVER" = e1kx ]; then
+		ktap_fail "$1" "$2"
+	else
+		ktap_skip "$1" "$E1KX_DRIVER: $2"
+	fi
 }
 
-# Summary and kselftest exit status: 1 on any failure, 4 if all skipped.
+# ktap_skip_all REASON: the environment cannot run this test at all.  Once
+# a plan is out, the planned results still to come are skipped instead (one
+# TAP header per test).
+ktap_skip_all() {
+	if [ -z "$_ktap_plan" ]; then
+		echo "TAP version 13"
+		echo "1..0 # SKIP $*"
+		exit $KSFT_SKIP
+	fi
+	while [ "$_ktap_n" -lt "$_ktap_plan" ]; do
+		ktap_skip "not run" "$*"
+	done
+	ktap_finish
+}
+
+# Summary and kselftest exit status: 1 on any failure or if fewer or more
+# results than planned (or none) were reported, 4 if all skipped.
 ktap_finish() {
 	echo "# totals: pass:$_ktap_passed fail:$_ktap_failed skip:$_ktap_skipped"
-	if [ "$_ktap_failed" -gt 0 ]; then
+	if [ -n "$_ktap_plan" ] && [ "$_ktap_n" -ne "$_ktap_plan" ]; then
+		echo "# $_ktap_n results reported, $_ktap_plan planned"
+		exit $KSFT_FAIL
+	elif [ "$_ktap_n" -eq 0 ]; then
+		echo "# no results reported"
+		exit $KSFT_FAIL
+	elif [ "$_ktap_failed" -gt 0 ]; then
 		exit $KSFT_FAIL
 	elif [ "$_ktap_passed" -eq 0 ] && [ "$_ktap_skipped" -gt 0 ]; then
 		exit $KSFT_SKIP
@@ -159,6 +192,14 @@ unload_e1kx() {
 	if driver_loaded "$E1KX_DRIVER"; then
 		rmmod "$E1KX_DRIVER"
 	fi
+}
+
+# debugfs_ready: debugfs is mounted at /sys/kernel/debug (mounts it if
+# needed); false if this kernel has none.
+debugfs_ready() {
+	mountpoint -q /sys/kernel/debug ||
+		mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	mountpoint -q /sys/kernel/debug
 }
 
 # --- NICs -----------------------------------------------------------------
@@ -286,14 +327,56 @@ wait_no_carrier() {
 # ref_tracker (NET_DEV_REFCNT_TRACKER) reports leaks without a WARNING.
 E1KX_REPORT_RE='^[[:space:]]*(WARNING:|BUG:|Oops|UBSAN:|Call Trace:|general protection fault|unreferenced object|kernel BUG|Kernel panic|INFO: task .* blocked|DMA-API: [^ ]+ [^ ]+: )|possible circular locking|possible recursive locking|suspicious RCU usage|inconsistent lock state|bad unlock balance|possible irq lock inversion|held lock freed|^leaked reference\.|^reference already released|unregister_netdevice: waiting for'
 
-# First kernel report line in dmesg (empty if none).  The stack dumps the
-# kernel prints for an allocation that merely failed ("page allocation
-# failure: order:N", and "sysctl could not get directory" when a netdev's
-# sysctl table cannot be registered) are not reports: the fault-injection
-# tests cause them on purpose.  The dump after such a line is skipped (up
-# to its "</TASK>", at most 80 lines, and never past a real report's start).
-dmesg_report() {
-	dmesg --notime 2>/dev/null | awk '
+# TX watchdog timeouts: on Linux 6.1 a netdev_crit line, not a WARNING.
+E1KX_TX_TIMEOUT_RE='NETDEV WATCHDOG|transmit queue [0-9]+ timed out'
+
+# Lockdep switching itself off: no lock checking after that point.
+E1KX_LOCKDEP_OFF_RE='debug_locks off|turning off the locking correctness validator'
+
+# Kernel log lines written by the runner's self-test (tests/harness/) carry
+# this tag.  Only a runner told to (E1KX_SCAN_INJECTED=1, as harness_dmesg
+# runs its nested runner) treats them as kernel output; any other scan
+# skips them, so the self-test's own fake reports fail nothing else.
+E1KX_INJECTED_TAG=e1kx-harness-injected
+
+# kmsg_mark [TEXT]: write a line unique to this call to the kernel log and
+# print it (empty and status 1 if /dev/kmsg is not writable).
+kmsg_mark() {
+	local m="e1kx-mark: ${1:-mark} $$.$RANDOM.${EPOCHREALTIME:-$SECONDS}"
+	echo "<6>$m" 2>/dev/null >/dev/kmsg || return 1
+	echo "$m"
+}
+
+# dmesg_since MARK: the kernel log after the line MARK (a kmsg_mark
+# output), without timestamps.  If MARK is empty or no longer in the log
+# (overwritten), the whole log, after a line saying so: a window that
+# cannot be found is never an empty one.
+dmesg_since() {
+	dmesg --notime 2>/dev/null | awk -v m="$1" '
+		f { print; next }
+		m != "" && $0 == m { f = 1; next }
+		{ a[n++] = $0 }
+		END {
+			if (f)
+				exit
+			print "e1kx: marker \"" m "\" not in the kernel log, whole log follows"
+			for (i = 0; i < n; i++)
+				print a[i]
+		}'
+}
+
+# kernel_reports: the first kernel report line on stdin (kernel log lines
+# without timestamps), empty if none.  The stack dumps the kernel prints
+# for an allocation that merely failed ("page allocation failure:
+# order:N", and "sysctl could not get directory" when a netdev's sysctl
+# table cannot be registered) are not reports: the fault-injection tests
+# cause them on purpose.  The dump after such a line is skipped (up to its
+# "</TASK>", at most 80 lines, and never past a real report's start).
+kernel_reports() {
+	local inj=$E1KX_INJECTED_TAG
+	[ "${E1KX_SCAN_INJECTED:-0}" = 1 ] && inj=
+	awk -v inj="$inj" '
+		inj != "" && index($0, inj) { next }
 		/page allocation failure: order:|sysctl could not get directory/ {
 			skip = 80; next
 		}
@@ -304,6 +387,57 @@ dmesg_report() {
 			next
 		}
 		{ skip = 0; print }' | grep -E -m1 "$E1KX_REPORT_RE" || true
+}
+
+# kernel_tx_timeouts: the first TX watchdog timeout line on stdin.
+kernel_tx_timeouts() {
+	local inj=$E1KX_INJECTED_TAG
+	[ "${E1KX_SCAN_INJECTED:-0}" = 1 ] && inj=
+	awk -v inj="$inj" '!(inj != "" && index($0, inj))' |
+		grep -E -m1 "$E1KX_TX_TIMEOUT_RE" || true
+}
+
+# dmesg_report [MARK]: the first kernel report line since MARK (default:
+# since this test sourced lib.sh), empty if none.
+dmesg_report() {
+	dmesg_since "${1-$E1KX_TEST_MARK}" | kernel_reports
+}
+
+# kmsg_capture START STOP: copy the kernel log records from the one whose
+# text is START up to the one whose text is STOP to stdout (text only, one
+# line per record line).  Reads /dev/kmsg, so it sees every record even if
+# the ring buffer wraps later; records overwritten before they were read
+# are reported with a line "e1kx-runner: N kernel log records lost".
+kmsg_capture() {
+	perl -e '
+		my ($start, $stop) = @ARGV;
+		open(my $k, "<", "/dev/kmsg") or die "/dev/kmsg: $!\n";
+		$| = 1;
+		my $on = 0;
+		my $lost = 0;
+		while (1) {
+			my $n = sysread($k, my $rec, 16384);
+			if (!defined $n) {
+				die "/dev/kmsg: $!\n" unless $!{EPIPE};
+				$lost++;
+				$on = 1;
+				next;
+			}
+			last if $n == 0;
+			my (undef, $msg) = split(/;/, $rec, 2);
+			next unless defined $msg;
+			$msg =~ s/\n.*//s;	# the record dictionary, if any
+			$msg =~ s/\\x([0-9a-f]{2})/chr(hex($1))/ge;
+			if (!$on) {
+				$on = 1 if $msg eq $start;
+				next;
+			}
+			last if $msg eq $stop;
+			print "$msg\n";
+		}
+		print "e1kx-runner: $lost kernel log records lost\n" if $lost;
+		exit($on ? 0 : 1);
+	' "$1" "$2"
 }
 
 # kmemleak_check: scan twice (objects must be older than 5 s to be
@@ -349,29 +483,80 @@ kmemleak_check() {
 	echo "no e1kx leaks ($all unreferenced objects in all, none from e1kx)"
 }
 
-# runner_verdict N NAME RC OUTFILE [TMO]: the TAP line for test NAME (number N)
-# that exited with RC, its output in OUTFILE: a kernel report in dmesg
-# fails it (and dumps dmesg), 4 is a skip (reason from its "# SKIP" line),
-# 124/137 a timeout.  Returns 1 if the test failed.
+# tap_count OUTFILE: "PLAN LAST" of a test's own TAP output: its plan
+# ("1..PLAN", -1 if none) and the number of its last result (0 if none).
+tap_count() {
+	awk 'plan == "" && /^1\.\.[0-9]+/ { split($1, p, "\\.\\."); plan = p[2] }
+		/^(not )?ok [0-9]+( |$)/ { last = ($1 == "ok") ? $2 : $3 }
+		END { print (plan == "" ? -1 : plan), last + 0 }' "$1"
+}
+
+# runner_verdict N NAME RC OUTFILE TMO [KLOG]: the TAP line for test NAME
+# (number N) that exited with RC, its output in OUTFILE, its kernel log in
+# KLOG (default: the log since E1KX_RUNNER_MARK).  A kernel report, or a TX
+# watchdog timeout the test does not declare ("# e1kx-expect: tx-timeout"),
+# fails it and dumps its log; so do lost log records, fewer or more results
+# than planned, or none.  4 is a skip (reason from its "# SKIP" line),
+# 124/137 a timeout.  Before the result line: "# subtest-skip NAME ..." for
+# each skipped result of a test that ran, and "# lockdep-off NAME: LINE" if
+# lockdep turned itself off.  Returns 1 if the test failed.
 runner_verdict() {
-	local n=$1 name=$2 rc=$3 out=$4 report reason
-	report=$(dmesg_report)
+	local n=$1 name=$2 rc=$3 out=$4 tmo=${5:-} klog=${6:-} report reason
+	local kl plan last expect
+	kl=$(mktemp)
+	if [ -n "$klog" ]; then
+		cat "$klog"
+	else
+		dmesg_since "${E1KX_RUNNER_MARK:-}"
+	fi | if [ "${E1KX_SCAN_INJECTED:-0}" = 1 ]; then
+		cat
+	else
+		grep -vF "$E1KX_INJECTED_TAG"
+	fi >"$kl"
+	expect=$(sed -n 's/^# e1kx-expect:[[:space:]]*//p' "$E1KX_TESTS_DIR/$name" 2>/dev/null)
+	report=$(kernel_reports <"$kl")
+	if [ -z "$report" ] && [[ " $expect " != *" tx-timeout "* ]]; then
+		report=$(kernel_tx_timeouts <"$kl")
+		[ -z "$report" ] || report="TX watchdog timeout: $report"
+	fi
+	if [ -z "$report" ]; then
+		report=$(grep -m1 '^e1kx-runner: .*kernel log records lost' "$kl" || true)
+		[ -z "$report" ] || report="kernel log overflowed, not all of it scanned: $report"
+	fi
+	reason=$(grep -E -m1 "$E1KX_LOCKDEP_OFF_RE" "$kl" || true)
+	[ -z "$reason" ] || echo "# lockdep-off $name: $reason"
+	read -r plan last < <(tap_count "$out")
+	if [ "$rc" -ne 4 ]; then
+		grep -E '^ok [0-9]+ .* # SKIP' "$out" | sed "s|^|# subtest-skip $name |"
+	fi
 	if [ -n "$report" ]; then
 		echo "not ok $n $name # kernel report in dmesg: $report"
-		echo "# ----- dmesg -----"
-		dmesg | sed 's/^/# /'
+		echo "# ----- kernel log of $name -----"
+		sed 's/^/# /' "$kl"
+		rm -f "$kl"
 		return 1
-	elif [ "$rc" -eq 0 ]; then
-		echo "ok $n $name"
+	fi
+	rm -f "$kl"
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		echo "not ok $n $name # TIMEOUT ${tmo:+${tmo}s}"
+		return 1
 	elif [ "$rc" -eq 4 ]; then
 		reason=$(grep -o '# SKIP.*' "$out" | tail -n1 | sed 's/^# SKIP *//')
 		echo "ok $n $name # SKIP ${reason:-skipped}"
-	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-		echo "not ok $n $name # TIMEOUT ${5:+${5}s}"
-		return 1
-	else
+	elif [ "$rc" -ne 0 ]; then
 		echo "not ok $n $name # exit=$rc"
 		return 1
+	elif [ "$plan" -lt 0 ]; then
+		echo "not ok $n $name # no TAP plan"
+		return 1
+	elif [ "$last" -eq 0 ]; then
+		echo "not ok $n $name # no results"
+		return 1
+	elif [ "$last" -ne "$plan" ]; then
+		echo "not ok $n $name # $last results reported, $plan planned"
+		return 1
+	else
+		echo "ok $n $name"
 	fi
 }
 
@@ -397,3 +582,6 @@ ctl() {
 peer() {
 	e1kx-ctl peer -- "$*"
 }
+
+# The start of this test's window of the kernel log (see dmesg_since).
+E1KX_TEST_MARK=$(kmsg_mark "${0##*/} start") || E1KX_TEST_MARK=

@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# rmmod with the link up and with it down leaves no netdev, driver dir or kernel report.
+# rmmod with the link up and with it down (after up, then down: the
+# interface loses its UP flag and e1kx stops its receiver and transmitter)
+# leaves no netdev, driver dir or kernel report.
 #
 # e1kx-topology: nics=1 wiring=tap append=
 # e1kx-timeout: 120
@@ -42,8 +44,30 @@ ip link set "$ifname" up
 ktap_check "link up: carrier" wait_carrier "$ifname" 10
 after_rmmod "link up"
 
+# link_stopped IF: IF is administratively down, and (e1kx) the driver
+# stopped the MAC: receiver and transmitter enables (RCTL.EN, TCTL.EN, bit
+# 1 of the 18th and 19th words of e1kx's raw register dump) are clear.
+link_stopped() {
+	local -a w
+	if ip -o link show dev "$1" | grep -q '[<,]UP[,>]'; then
+		echo "# $1 still has the UP flag"
+		return 1
+	fi
+	[ "$E1KX_DRIVER" = e1kx ] || return 0
+	mapfile -t w < <(ethtool -d "$1" raw on | od -An -v -tu4 -w4)
+	if [ "${#w[@]}" -lt 19 ]; then
+		echo "# ethtool -d $1 raw on: ${#w[@]} words"
+		return 1
+	fi
+	echo "# RCTL $(printf %#x "${w[17]}") TCTL $(printf %#x "${w[18]}")"
+	((!(w[17] & 2) && !(w[18] & 2)))
+}
+
 load_e1kx || ktap_bail "cannot reload $E1KX_DRIVER"
 ifname=$(nic_if 0)
-ktap_check "link down: interface is down" test "$(cat "/sys/class/net/$ifname/operstate")" = down
+ip link set "$ifname" up
+wait_carrier "$ifname" 10
+ip link set "$ifname" down
+ktap_check "link down: interface down after up/down, MAC stopped" link_stopped "$ifname"
 after_rmmod "link down"
 ktap_finish

@@ -10,7 +10,11 @@
 #    build/debug/ (the stock ./e1kx.ko is left alone).
 # 3. scripts/check.py boots it with E1KX_KO=build/debug/e1kx.ko, timeouts
 #    x E1KX_DEBUG_TIMEOUT_SCALE (default 3), a kmemleak scan per guest, and
-#    logs in build/check-debug/.
+#    logs in build/check-debug/.  The guests boot with kasan_multi_shot
+#    (KASAN reports every bad access, not only the first of the boot) and
+#    a 16 MiB kernel log, room for the longest fault-injection sweep's
+#    notices between two reads of the runner (tests/guest-runner.sh reads
+#    the log as it is written and fails a test whose records were lost).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
@@ -26,5 +30,6 @@ nice -n 19 make -s -C "$out" KDIR="$kdir/src" modules
 
 export E1KX_KO=$repo/$out/e1kx.ko
 exec python3 scripts/check.py --kernel "$kdir/bzImage" --modules "$kdir/mods" \
+	--append "kasan_multi_shot log_buf_len=16M" \
 	--timeout-scale "${E1KX_DEBUG_TIMEOUT_SCALE:-3}" --kmemleak \
 	--logdir build/check-debug "$@"

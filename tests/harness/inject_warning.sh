@@ -5,5 +5,5 @@
 set -euo pipefail
 echo "TAP version 13"
 echo "1..1"
-echo "<4>WARNING: CPU: 0 PID: $$ at e1kx/harness: injected by inject_warning.sh" >/dev/kmsg
+echo "<4>WARNING: CPU: 0 PID: $$ at e1kx/harness: injected by inject_warning.sh (e1kx-harness-injected)" >/dev/kmsg
 echo "ok 1 warning injected"
