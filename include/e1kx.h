@@ -103,7 +103,7 @@ enum e1kx_irq_mode {
 #define E1KX_FAULT_PHY_HANG	BIT(5)	/* PHY error counts read saturated */
 #define E1KX_FAULT_NVM_FLASH	BIT(6)	/* the NVM is taken to be flash */
 #define E1KX_FAULTS_ALL		GENMASK(6, 0)
-#define E1KX_FAULT_SLOW_UP_MS	2000
+#define E1KX_FAULT_SLOW_UP_MS	5000
 
 enum e1kx_state_bits {
 	E1KX_STATE_UP,		/* datapath running, interrupts armed */

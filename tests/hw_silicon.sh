@@ -17,7 +17,8 @@
 # - NVM writes (ethtool -E) keep the checksum (words 0-0x3f sum to 0xBABA),
 #   a flash-backed NVM (fault_inject bit 6) asks for the commit with
 #   EECD.FLUPD and reports an update that never completes (the model
-#   never completes one), and writes past the end are refused.
+#   never completes one), and writes past the end are refused;
+# - the largest MTU is 9212: a 9234-byte frame with VLAN tag and FCS.
 #
 # e1kx-topology: nics=1 wiring=tap append=
 # e1kx-timeout: 240
@@ -29,7 +30,7 @@ source "$(dirname "$0")/lib_net.sh"
 # shellcheck source=lib_et.sh
 source "$(dirname "$0")/lib_et.sh"
 
-ktap_plan 21
+ktap_plan 23
 et_setup || ktap_bail "cannot set up NIC 0 (driver $E1KX_DRIVER)"
 [ "$E1KX_DRIVER" = e1kx ] || ktap_bail "e1kx-specific checks (driver $E1KX_DRIVER)"
 FAULT=$(et_fault_file)
@@ -189,4 +190,9 @@ nvm_past_end() {
 	head -c 4 /dev/zero | ethtool -E "$IF" magic "$magic" offset 127 length 4
 }
 et_refused "NVM write past the end refused" nvm_past_end
+
+# --- the largest frame ------------------------------------------------------------
+ktap_check "MTU 9212 accepted" ip link set "$IF" mtu 9212
+et_refused "MTU 9213 refused" ip link set "$IF" mtu 9213
+ip link set "$IF" mtu 1500
 ktap_finish
