@@ -117,7 +117,10 @@ enum e1kx_state_bits {
 #define E1KX_RING_MAX		4096
 #define E1KX_RING_ALIGN		8
 
-/* TX: the model drops a packet spread over more than 64 descriptors */
+/*
+ * TX: at most 64 data descriptors per packet (QEMU's model drops longer
+ * ones); longer skbs are linearized by ndo_features_check
+ */
 #define E1KX_TX_MAX_PKT_DESC	64
 #define E1KX_TX_MAX_BUF		8192	/* bytes per data descriptor */
 #define E1KX_TX_DESC_NEEDED	(E1KX_TX_MAX_PKT_DESC + 1)	/* + context */

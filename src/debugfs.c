@@ -3,8 +3,8 @@
  * e1kx: debugfs: fault injection for tests.
  *
  * /sys/kernel/debug/e1kx/<pci-bdf>/
- *   fault_inject  a bitmask of E1KX_FAULT_* to simulate faults that QEMU
- *                 cannot produce: a stuck register bit and lost interrupts
+ *   fault_inject  a bitmask of E1KX_FAULT_* to simulate faults that cannot
+ *                 be provoked on demand: a stuck register bit and lost interrupts
  *                 (seen by the self-test), a transmit queue the device stops
  *                 consuming (seen by the TX watchdog; the reset that follows
  *                 clears it, as it would cure a hung device), failing RX

@@ -2,9 +2,10 @@
 /*
  * e1kx: MAC reset and register programming.
  *
- * The device is never trusted to be in its reset state: QEMU's model keeps
- * rings, masks and RCTL across CTRL.RST, and silicon may come from another
- * driver or firmware. Everything the driver relies on is written here.
+ * The device is never trusted to be in its reset state: silicon may come
+ * from another driver or firmware, and a reset does not clear every
+ * register the driver uses (QEMU's model keeps rings, masks and RCTL).
+ * Everything the driver relies on is written here.
  */
 #include <linux/delay.h>
 #include <linux/etherdevice.h>

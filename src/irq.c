@@ -292,9 +292,10 @@ void e1kx_irq_enable(struct e1kx_priv *priv)
 
 	e1kx_moderation_start(priv);
 	/*
-	 * Start from no latched cause (write 1 to clear): one left over from
-	 * before the down would count as already signalled in QEMU, which
-	 * then stays silent about that cause for good.
+	 * Start from no latched cause (write 1 to clear): none from before
+	 * the down is carried into the new routing. A device that records a
+	 * latched cause as already signalled (QEMU's model does) would
+	 * otherwise never raise that vector again.
 	 */
 	e1kx_wr32(priv, E1KX_ICR, E1KX_INT_ALL);
 	if (priv->irq_mode != E1KX_IRQ_MSIX) {

@@ -53,7 +53,7 @@ static u32 e1kx_vector_usecs(const struct e1kx_q_vector *qv)
  * jiffies while the interface received rx frames: a quarter ring per
  * interrupt when nothing was received and the vector sent enough to be
  * worth moderating; else 0. The floor is a rate, not a share of the ring:
- * a larger ring must not keep a flood that a slow guest sends unmoderated.
+ * a larger ring must not leave a slow sender's steady flood unmoderated.
  */
 static u32 e1kx_tx_only_usecs(const struct e1kx_q_vector *qv, u64 tx, u64 rx,
 			      unsigned long elapsed)

@@ -187,8 +187,8 @@ void e1kx_down(struct e1kx_priv *priv)
 	netif_tx_disable(priv->netdev);
 	/*
 	 * NAPI first: a poll that ends after the mask below would unmask its
-	 * vector again, and with auto-clear already off QEMU keeps the cause
-	 * latched and never signals that vector again after e1kx_up().
+	 * vector while auto-clear is off and leave a cause latched across the
+	 * down; the mask must be the last write.
 	 */
 	e1kx_napi_disable(priv);
 	e1kx_irq_disable(priv);

@@ -189,9 +189,9 @@ void e1kx_flow_control_update(struct e1kx_priv *priv)
 }
 
 /*
- * The MAC must run exactly the resolved PAUSE setting. QEMU's model sets
- * RFCE/TFCE by itself whenever its autonegotiation completes, without a
- * link change the driver would see: the watchdog puts them back.
+ * The MAC must run exactly the resolved PAUSE setting: the watchdog
+ * restores RFCE/TFCE should the device change them when a negotiation
+ * completes without a link change the driver saw (QEMU's model does).
  */
 void e1kx_flow_control_check(struct e1kx_priv *priv)
 {
@@ -272,7 +272,7 @@ void e1kx_link_update(struct e1kx_priv *priv)
 
 	if (up == netif_carrier_ok(netdev) &&
 	    (!up || (speed == priv->link_speed && duplex == priv->link_duplex))) {
-		/* Renegotiated without a visible flap (QEMU: no LSC on down) */
+		/* Renegotiated without a link-down the driver saw */
 		if (up && READ_ONCE(priv->fc_stale)) {
 			WRITE_ONCE(priv->fc_stale, false);
 			e1kx_flow_control_update(priv);

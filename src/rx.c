@@ -103,14 +103,13 @@ static void e1kx_rx_frame_bad(struct e1kx_rx_ring *ring, u64 *counter)
  * socket queue for long; they then hold no DMA-mapped page, which Linux
  * 6.1's page_pool keeps mapped until it comes back, even past the device's
  * removal. The copies live in pages of a second pool that maps nothing;
- * being recycled, those pages are never zeroed again (a fresh page is, on
- * kernels with init_on_alloc).
+ * being recycled, those pages cost no page allocation per frame.
  */
 
 /*
  * Copy in whole blocks of constant size, which the compiler turns into
- * plain moves: a small memcpy() is a "rep movsb", which costs a start-up
- * penalty on silicon and, under QEMU 7.2's TCG, one block exit per byte.
+ * plain moves: a small memcpy() is a "rep movsb", whose start-up cost
+ * outweighs a copy this short.
  * Both buffers have room for E1KX_RX_COPYBREAK bytes, a block multiple.
  */
 static void e1kx_rx_copy_blocks(void *dst, const void *src, unsigned int len)
@@ -407,7 +406,7 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 	 * the descriptors hold (three buffers a page): TCP receive queues keep
 	 * pages away from the RX ring and return them in bursts when an
 	 * application reads. A page returned to a full pool is freed, and the
-	 * pool soon allocates (and, with init_on_alloc, zeroes) another.
+	 * pool soon has to allocate and DMA-map another.
 	 */
 	struct page_pool_params pp = {
 		.flags		= PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV |

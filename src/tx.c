@@ -295,9 +295,10 @@ netdev_tx_t e1kx_xmit(struct sk_buff *skb, struct net_device *netdev)
 	 * The last packet of a batch reclaims what the device has finished:
 	 * the sender's skbs go back to the allocator a batch at a time, on
 	 * the CPU that allocates the next ones, not a quarter ring at once
-	 * from an interrupt (which empties whole slabs, and Debian zeroes
-	 * every new one). Packets inside a batch skip it, to keep their own
-	 * cost down; the batch's last packet catches up.
+	 * from an interrupt (which empties whole slabs, so the sender's next
+	 * allocations go back to the page allocator). Packets inside a batch
+	 * skip it, to keep their own cost down; the batch's last packet
+	 * catches up.
 	 */
 	if (!netdev_xmit_more())
 		e1kx_tx_clean(ring, 0);

@@ -7,7 +7,10 @@
 # (seen with /sys/power/pm_print_times), return 0 there, and leave the
 # interface with carrier, its setup, and working traffic (a ping burst):
 #   - suspend-to-idle with pm_test=platform: suspend, suspend_late,
-#     suspend_noirq (D3hot), then resume;
+#     suspend_noirq (D3hot), then resume; with Wake-on-LAN (magic packet)
+#     configured, the suspend callback must leave it armed: the debugfs
+#     pm_snapshot it takes shows WUC.PME_EN, WUFC.MAG, CTRL.ADVD3WUC and
+#     the PHY's power management enable set, and the PHY powered;
 #   - hibernation with pm_test=core: freeze (to the last step before the
 #     image would be taken), then restore;
 #   - hibernation without swap: freeze, the image is taken, thaw, then the
@@ -118,15 +121,35 @@ pm_no_report() {
 	ktap_check "$1: no kernel report in dmesg" test -z "$r"
 }
 
+# pm_wol_armed: what the last suspend left in the device (debugfs)
+pm_wol_armed() {
+	local f=/sys/kernel/debug/e1kx/$PM_BDF/pm_snapshot k v all=
+	local -A r=()
+	[ -r "$f" ] || return 1
+	while read -r k v; do
+		r[$k]=$((v))
+		all+="$k $v "
+	done <"$f"
+	echo "# pm_snapshot: $all"
+	[ $((r[wuc] & 0x2)) -ne 0 ] && [ $((r[wufc] & 0x2)) -ne 0 ] &&
+		[ $((r[ctrl] & 0x300000)) -eq $((0x300000)) ] &&
+		[ $((r[bmcr] & 0x800)) -eq 0 ]
+}
+
 # Second part: the transitions (in the tmpfs root under the harness)
 pm_cycles() {
 	pm_no_report "before the transitions"
 	echo 1 >/sys/power/pm_print_times
 	if grep -qw freeze /sys/power/state; then
+		ethtool -s "$NET_IF" wol g
 		pm_cycle "s2idle dry run" freeze platform 0 \
 			suspend suspend_late suspend_noirq resume_noirq resume
+		ktap_check "s2idle: Wake-on-LAN armed by the suspend callback" \
+			pm_wol_armed
+		ethtool -s "$NET_IF" wol d
 	else
 		ktap_skip "suspend-to-idle" "no freeze in /sys/power/state"
+		ktap_skip "suspend-to-idle: WoL" "no freeze in /sys/power/state"
 	fi
 	if grep -qw disk /sys/power/state; then
 		pm_cycle "hibernation dry run" disk core 0 \
@@ -264,7 +287,7 @@ esac
 
 [ -w /sys/power/pm_test ] ||
 	ktap_skip_all "no /sys/power/pm_test (kernel without CONFIG_PM_DEBUG)"
-ktap_plan 20
+ktap_plan 21
 unload_e1kx
 net_tap_setup 0 || ktap_bail "cannot set up NIC 0 (driver $E1KX_DRIVER)"
 peer_tmp_init || ktap_bail "no host temp dir"
