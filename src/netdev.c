@@ -128,6 +128,9 @@ static void e1kx_configure(struct e1kx_priv *priv)
  */
 static void e1kx_hw_stop_dma(struct e1kx_priv *priv)
 {
+	/* A failed channel blocks the device's DMA; it is reset on recovery */
+	if (pci_channel_offline(priv->pdev))
+		return;
 	e1kx_hw_reset(priv);
 	e1kx_hw_init(priv);
 }

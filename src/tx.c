@@ -63,7 +63,9 @@ netdev_features_t e1kx_features_check(struct sk_buff *skb,
 	if (skb->ip_summed == CHECKSUM_PARTIAL &&
 	    skb_checksum_start_offset(skb) + skb->csum_offset > U8_MAX)
 		features &= ~(NETIF_F_CSUM_MASK | NETIF_F_GSO_MASK);
-	else if (skb_is_gso(skb) && skb_tcp_all_headers(skb) > U8_MAX)
+	else if ((skb_shinfo(skb)->gso_type &
+		  (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)) &&
+		 skb_tcp_all_headers(skb) > U8_MAX)
 		features &= ~NETIF_F_GSO_MASK;
 
 	return vlan_features_check(skb, features);
