@@ -395,7 +395,8 @@ int e1kx_tx_xdp_frame(struct e1kx_tx_ring *ring, struct xdp_frame *xdpf,
 
 /*
  * XDP_TX buffers go back to this pair's RX pool, whose NAPI context this
- * is unless the budget is 0 (netpoll, or the ring drained on the way down).
+ * is unless the budget is 0 (the ring drained on the way down, in process
+ * context: e1kx_tx_clean() leaves XDP buffers alone outside NAPI).
  */
 static void e1kx_tx_free(struct e1kx_tx_buf *fbuf, int napi_budget)
 {
@@ -452,6 +453,13 @@ static bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget)
 		smp_rmb();
 		if (!(READ_ONCE(ring->desc[fbuf->eop].status_opts) &
 		      cpu_to_le32(E1KX_TXD_STA_DD)))
+			break;
+		/*
+		 * Outside NAPI (netpoll may call with interrupts off, or the
+		 * sender) no XDP or page_pool call is allowed: XDP frames
+		 * wait for the pair's next NAPI poll.
+		 */
+		if (unlikely(!napi_budget && fbuf->type != E1KX_TX_BUF_SKB))
 			break;
 		dma_rmb();
 		pkts++;
