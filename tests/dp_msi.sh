@@ -14,8 +14,9 @@
 #
 # Checks: the driver says it fell back to MSI; the NIC has one MSI vector
 # (sysfs msi_irqs says "msi", /proc/interrupts says PCI-MSI, not MSI-X) and
-# its count grows with traffic; ping IPv4 and IPv6, 8 MiB TCP each way
-# intact; ethtool -t offline passes every test and traffic flows after it.
+# its count grows with traffic; one queue pair (ethtool -l); ping IPv4 and
+# IPv6, 8 MiB TCP each way intact; ethtool -t offline passes every test
+# and traffic flows after it.
 #
 # e1kx-topology: nics=1 wiring=tap append=pci=resource_alignment=21@pci:8086:10d3
 # e1kx-timeout: 300
@@ -26,7 +27,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_net.sh"
 
 N=$((8 * 1024 * 1024))
-ktap_plan 9
+ktap_plan 10
 grep -q 'pci=resource_alignment=' /proc/cmdline ||
 	ktap_skip_all "needs kernel argument pci=resource_alignment=21@pci:8086:10d3"
 unload_e1kx
@@ -71,6 +72,10 @@ else
 	ktap_fail "$NET_IF on one MSI vector" \
 		"msi_irqs: ${irq:-none} (${kinds:-none}); ${line:-no line}"
 fi
+# One vector, one queue pair: ethtool -l offers combined 1 and no more.
+comb=$(ethtool -l "$NET_IF" 2>/dev/null | awk '/^Combined:/ {printf "%s%s", s, $2; s = " "}')
+ktap_check "ethtool -l: combined max 1, current 1 (got ${comb:-nothing})" \
+	test "$comb" = "1 1"
 count() {
 	[ -n "$line" ] || { echo 0; return; }
 	grep -E "^ *$irq:" /proc/interrupts |
