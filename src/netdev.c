@@ -490,6 +490,7 @@ void e1kx_netdev_setup(struct e1kx_priv *priv)
 
 	netdev->netdev_ops = &e1kx_netdev_ops;
 	e1kx_set_ethtool_ops(netdev);
+	e1kx_stats_setup(priv);
 	netdev->hw_features = E1KX_FEATURES | NETIF_F_RXFCS | NETIF_F_RXALL |
 			      NETIF_F_LOOPBACK;
 	netdev->features = E1KX_FEATURES | NETIF_F_HIGHDMA;
