@@ -250,6 +250,31 @@ static int e1kx_set_queue_pairs(struct e1kx_priv *priv, unsigned int nqp)
 }
 
 /*
+ * Free rings that never ran, while the datapath may run: their pools name
+ * the pairs' NAPI instances, which must be idle when a pool is destroyed.
+ * NAPI pauses for as long as that takes; a vector a busy poll left masked
+ * gets unmasked by the poll that follows.
+ */
+static void e1kx_free_unused_rings(struct e1kx_priv *priv,
+				   struct e1kx_tx_ring *tx,
+				   struct e1kx_rx_ring *rx, unsigned int nqp)
+{
+	bool up = test_bit(E1KX_STATE_UP, &priv->state);
+	unsigned int q;
+
+	if (up)
+		e1kx_napi_disable(priv);
+	for (q = 0; q < nqp; q++) {
+		e1kx_tx_ring_free(&tx[q]);
+		e1kx_rx_ring_free(&rx[q]);
+	}
+	if (up) {
+		e1kx_napi_enable(priv);
+		e1kx_napi_schedule_all(priv);
+	}
+}
+
+/*
  * Change ring sizes and/or the number of queue pairs. The new rings are
  * allocated before the old ones are touched: on failure nothing changes.
  */
@@ -305,10 +330,7 @@ int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
 	return err;
 
 err_free_new:
-	for (q = 0; q < nqp; q++) {
-		e1kx_tx_ring_free(&tx[q]);
-		e1kx_rx_ring_free(&rx[q]);
-	}
+	e1kx_free_unused_rings(priv, tx, rx, nqp);
 	return err;
 }
 
