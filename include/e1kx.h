@@ -420,8 +420,10 @@ void e1kx_flow_control_check(struct e1kx_priv *priv);
 
 /* irq.c: vector allocation, handlers, masking, NAPI */
 int e1kx_irq_alloc_vectors(struct e1kx_priv *priv);
-void e1kx_napi_add(struct e1kx_priv *priv);
-void e1kx_napi_del(struct e1kx_priv *priv);
+void e1kx_napi_add(struct e1kx_priv *priv, unsigned int first,
+		   unsigned int end);
+void e1kx_napi_del(struct e1kx_priv *priv, unsigned int first,
+		   unsigned int end);
 void e1kx_napi_enable(struct e1kx_priv *priv);
 void e1kx_napi_disable(struct e1kx_priv *priv);
 void e1kx_napi_kick(struct e1kx_priv *priv);

@@ -157,11 +157,17 @@ void e1kx_irq_free_vectors(struct e1kx_priv *priv)
 	priv->num_vectors = 0;
 }
 
-void e1kx_napi_add(struct e1kx_priv *priv)
+/*
+ * Register the NAPI instances of pairs first..end-1. An instance keeps its
+ * id while registered, and page_pools and XDP queue info record the id
+ * when created: pairs that stay across ethtool -L keep their instances.
+ */
+void e1kx_napi_add(struct e1kx_priv *priv, unsigned int first,
+		   unsigned int end)
 {
 	unsigned int q;
 
-	for (q = 0; q < priv->num_queue_pairs; q++) {
+	for (q = first; q < end; q++) {
 		struct e1kx_q_vector *qv = &priv->q_vector[q];
 
 		qv->priv = priv;
@@ -180,11 +186,12 @@ void e1kx_napi_add(struct e1kx_priv *priv)
 	}
 }
 
-void e1kx_napi_del(struct e1kx_priv *priv)
+void e1kx_napi_del(struct e1kx_priv *priv, unsigned int first,
+		   unsigned int end)
 {
 	unsigned int q;
 
-	for (q = 0; q < priv->num_queue_pairs; q++)
+	for (q = first; q < end; q++)
 		netif_napi_del(&priv->q_vector[q].napi);
 }
 
