@@ -21,18 +21,33 @@ static const struct pci_device_id e1kx_pci_ids[] = {
 };
 MODULE_DEVICE_TABLE(pci, e1kx_pci_ids);
 
+/*
+ * 82574 erratum: ASPM L0s and L1 make its PCIe completions unreliable (TX
+ * hangs). The PCI core disables them where the OS controls ASPM; where
+ * firmware keeps control, or the kernel has no ASPM support, both ends of
+ * the link are cleared by hand. Called at probe and again on resume.
+ */
+void e1kx_aspm_disable(struct pci_dev *pdev)
+{
+	struct pci_dev *up = pci_upstream_bridge(pdev);
+	u16 lnkctl;
+
+	pci_disable_link_state(pdev, PCIE_LINK_STATE_L0S | PCIE_LINK_STATE_L1);
+	if (pcie_capability_read_word(pdev, PCI_EXP_LNKCTL, &lnkctl) ||
+	    !(lnkctl & PCI_EXP_LNKCTL_ASPMC))
+		return;
+	dev_info(&pdev->dev, "ASPM left on by the platform, clearing it\n");
+	pcie_capability_clear_word(pdev, PCI_EXP_LNKCTL, PCI_EXP_LNKCTL_ASPMC);
+	if (up)
+		pcie_capability_clear_word(up, PCI_EXP_LNKCTL,
+					   PCI_EXP_LNKCTL_ASPMC);
+}
+
 static int e1kx_pci_setup(struct pci_dev *pdev, void __iomem **io)
 {
 	int err;
 
-	/*
-	 * 82574 erratum: ASPM L0s and L1 make its PCIe completions unreliable
-	 * (TX hangs). Without OS control of ASPM the call fails: say so.
-	 */
-	err = pci_disable_link_state(pdev, PCIE_LINK_STATE_L0S |
-				     PCIE_LINK_STATE_L1);
-	if (err)
-		dev_info(&pdev->dev, "cannot disable ASPM: %d\n", err);
+	e1kx_aspm_disable(pdev);
 
 	err = pcim_enable_device(pdev);
 	if (err)

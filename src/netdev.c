@@ -29,13 +29,14 @@ static void e1kx_watchdog(struct work_struct *work)
 	e1kx_link_update(priv);
 	if (!test_bit(E1KX_STATE_UP, &priv->state))
 		return;
-	if (netif_carrier_ok(netdev)) {
+	if (netif_carrier_ok(netdev))
 		e1kx_flow_control_check(priv);
-		if (priv->link_speed == SPEED_1000 && e1kx_phy_hung(priv)) {
-			netdev_err(netdev, "PHY error counters saturated, resetting\n");
-			priv->phy_hang_passes = 0;
-			schedule_work(&priv->reset_task);
-		}
+	/* A locked-up PHY may have dropped the link: check on every pass */
+	if (e1kx_phy_hung(priv)) {
+		netdev_err(netdev, "PHY error counters saturated, resetting\n");
+		priv->phy_hang_passes = 0;
+		set_bit(E1KX_STATE_PHY_RESET, &priv->state);
+		schedule_work(&priv->reset_task);
 	}
 	e1kx_stats_update_hw(priv);
 	e1kx_napi_kick(priv);
@@ -128,6 +129,9 @@ static void e1kx_configure(struct e1kx_priv *priv)
  */
 static void e1kx_hw_stop_dma(struct e1kx_priv *priv)
 {
+	/* A failed channel blocks the device's DMA; it is reset on recovery */
+	if (pci_channel_offline(priv->pdev))
+		return;
 	e1kx_hw_reset(priv);
 	e1kx_hw_init(priv);
 }
@@ -351,6 +355,7 @@ static int e1kx_open(struct net_device *netdev)
 	int err;
 
 	netif_carrier_off(netdev);
+	e1kx_hw_drv_load(priv);
 	/* Link first: the carrier then comes up with the negotiated result */
 	err = e1kx_phy_apply_config(priv);
 	if (err)
@@ -376,6 +381,7 @@ static int e1kx_stop(struct net_device *netdev)
 	priv->link_speed = SPEED_UNKNOWN;
 	priv->link_duplex = DUPLEX_UNKNOWN;
 	e1kx_phy_power_down(priv);
+	e1kx_hw_drv_load(priv);
 	return 0;
 }
 
@@ -394,6 +400,10 @@ static void e1kx_reset_task(struct work_struct *work)
 	WRITE_ONCE(priv->resets, priv->resets + 1);
 	/* e1kx_down() resets and reprograms the MAC (e1kx_hw_stop_dma()) */
 	e1kx_down(priv);
+	if (test_and_clear_bit(E1KX_STATE_PHY_RESET, &priv->state)) {
+		e1kx_phy_reset(priv);
+		e1kx_phy_apply_config(priv);
+	}
 	/*
 	 * Injected TX stalls and PHY lock-ups stand for a hung device, which
 	 * the reset cures: left set, they would hit the new rings too.

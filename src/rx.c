@@ -587,12 +587,6 @@ void e1kx_rx_enable(struct e1kx_priv *priv)
 			 set | e1kx_rctl_feature_bits(priv));
 }
 
-void e1kx_rx_disable(struct e1kx_priv *priv)
-{
-	e1kx_rctl_update(priv, E1KX_RCTL_EN, 0);
-	e1kx_flush(priv);
-}
-
 /* Change RCTL bits; every RCTL writer goes through rctl_lock */
 void e1kx_rctl_update(struct e1kx_priv *priv, u32 clear, u32 set)
 {

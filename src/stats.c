@@ -128,24 +128,31 @@ int e1kx_stats_init(struct e1kx_priv *priv)
 	return 0;
 }
 
-/* Fold the clear-on-read registers into the 64-bit totals */
+/*
+ * Fold the clear-on-read registers into the 64-bit totals. The registers
+ * are read outside the lock (~60 reads, interrupts stay on), which guards
+ * only the addition: a read clears what it returns, so a fold by the
+ * watchdog and one by an ethtool reader each add what they cleared.
+ */
 void e1kx_stats_update_hw(struct e1kx_priv *priv)
 {
+	u64 val[E1KX_HWS_NUM];
 	unsigned long flags;
 	unsigned int i;
 
 	if (pci_channel_offline(priv->pdev))
 		return;
-	spin_lock_irqsave(&priv->hw_stats_lock, flags);
 	for (i = 0; i < E1KX_HWS_NUM; i++) {
 		const struct e1kx_hw_stat *s = &e1kx_hw_stats[i];
-		u64 val = e1kx_rd32(priv, s->reg);
 
+		val[i] = e1kx_rd32(priv, s->reg);
 		if (s->is64)
-			val |= (u64)e1kx_rd32(priv, s->reg +
-					      E1KX_STAT_HI_OFFSET) << 32;
-		priv->hw_stats[i] += val;
+			val[i] |= (u64)e1kx_rd32(priv, s->reg +
+						 E1KX_STAT_HI_OFFSET) << 32;
 	}
+	spin_lock_irqsave(&priv->hw_stats_lock, flags);
+	for (i = 0; i < E1KX_HWS_NUM; i++)
+		priv->hw_stats[i] += val[i];
 	spin_unlock_irqrestore(&priv->hw_stats_lock, flags);
 }
 

@@ -63,7 +63,9 @@ netdev_features_t e1kx_features_check(struct sk_buff *skb,
 	if (skb->ip_summed == CHECKSUM_PARTIAL &&
 	    skb_checksum_start_offset(skb) + skb->csum_offset > U8_MAX)
 		features &= ~(NETIF_F_CSUM_MASK | NETIF_F_GSO_MASK);
-	else if (skb_is_gso(skb) && skb_tcp_all_headers(skb) > U8_MAX)
+	else if ((skb_shinfo(skb)->gso_type &
+		  (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)) &&
+		 skb_tcp_all_headers(skb) > U8_MAX)
 		features &= ~NETIF_F_GSO_MASK;
 
 	return vlan_features_check(skb, features);
@@ -391,7 +393,8 @@ int e1kx_tx_xdp_frame(struct e1kx_tx_ring *ring, struct xdp_frame *xdpf,
 
 /*
  * XDP_TX buffers go back to this pair's RX pool, whose NAPI context this
- * is unless the budget is 0 (netpoll, or the ring drained on the way down).
+ * is unless the budget is 0 (the ring drained on the way down, in process
+ * context: e1kx_tx_clean() leaves XDP buffers alone outside NAPI).
  */
 static void e1kx_tx_free(struct e1kx_tx_buf *fbuf, int napi_budget)
 {
@@ -448,6 +451,13 @@ static bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget)
 		smp_rmb();
 		if (!(READ_ONCE(ring->desc[fbuf->eop].status_opts) &
 		      cpu_to_le32(E1KX_TXD_STA_DD)))
+			break;
+		/*
+		 * Outside NAPI (netpoll may call with interrupts off, or the
+		 * sender) no XDP or page_pool call is allowed: XDP frames
+		 * wait for the pair's next NAPI poll.
+		 */
+		if (unlikely(!napi_budget && fbuf->type != E1KX_TX_BUF_SKB))
 			break;
 		dma_rmb();
 		pkts++;
