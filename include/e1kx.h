@@ -166,6 +166,7 @@ struct e1kx_ring_stats {
 	u64 packets;
 	u64 bytes;
 	u64 restarts;		/* TX: queue stopped for lack of room */
+	u64 wakes;		/* TX: stopped queue woken by a reclaim */
 	u64 drops;		/* RX: frames dropped by the driver */
 	u64 errors;		/* RX: frames the device flagged bad */
 	u64 length_errors;	/* RX: bad lengths reported by the device */
@@ -432,8 +433,10 @@ void e1kx_flow_control_check(struct e1kx_priv *priv);
 
 /* irq.c: vector allocation, handlers, masking, NAPI */
 int e1kx_irq_alloc_vectors(struct e1kx_priv *priv);
-void e1kx_napi_add(struct e1kx_priv *priv);
-void e1kx_napi_del(struct e1kx_priv *priv);
+void e1kx_napi_add(struct e1kx_priv *priv, unsigned int first,
+		   unsigned int end);
+void e1kx_napi_del(struct e1kx_priv *priv, unsigned int first,
+		   unsigned int end);
 void e1kx_napi_enable(struct e1kx_priv *priv);
 void e1kx_napi_disable(struct e1kx_priv *priv);
 void e1kx_napi_kick(struct e1kx_priv *priv);
@@ -503,6 +506,7 @@ void e1kx_rss_program(struct e1kx_priv *priv);
 
 /* stats.c: software and hardware counters */
 int e1kx_stats_init(struct e1kx_priv *priv);
+void e1kx_stats_setup(struct e1kx_priv *priv);
 void e1kx_stats_update_hw(struct e1kx_priv *priv);
 void e1kx_get_stats64(struct net_device *netdev,
 		      struct rtnl_link_stats64 *stats);

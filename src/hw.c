@@ -26,18 +26,21 @@ static const u8 e1kx_pause_addr[ETH_ALEN] = {
  * The software ownership flag only sticks when firmware does not hold the
  * PHY/NVM interface: set it and read it back until it does.
  */
+static u32 e1kx_hw_swflag_try(struct e1kx_priv *priv)
+{
+	e1kx_wr32(priv, E1KX_EXTCNF_CTRL, e1kx_rd32(priv, E1KX_EXTCNF_CTRL) |
+		  E1KX_EXTCNF_CTRL_SWFLAG);
+	return e1kx_rd32(priv, E1KX_EXTCNF_CTRL);
+}
+
 int e1kx_hw_swflag_acquire(struct e1kx_priv *priv)
 {
-	unsigned int waited;
 	u32 val;
 
-	for (waited = 0; waited < E1KX_SWFLAG_TIMEOUT_US; waited += 100) {
-		val = e1kx_rd32(priv, E1KX_EXTCNF_CTRL);
-		e1kx_wr32(priv, E1KX_EXTCNF_CTRL, val | E1KX_EXTCNF_CTRL_SWFLAG);
-		if (e1kx_rd32(priv, E1KX_EXTCNF_CTRL) & E1KX_EXTCNF_CTRL_SWFLAG)
-			return 0;
-		usleep_range(100, 200);
-	}
+	if (!read_poll_timeout(e1kx_hw_swflag_try, val,
+			       val & E1KX_EXTCNF_CTRL_SWFLAG, 100,
+			       E1KX_SWFLAG_TIMEOUT_US, false, priv))
+		return 0;
 	dev_err(&priv->pdev->dev, "PHY/NVM ownership flag not granted\n");
 	return -EBUSY;
 }

@@ -121,7 +121,7 @@ static int e1kx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (err)
 		goto err_release;
 	e1kx_rss_init(priv);
-	e1kx_napi_add(priv);
+	e1kx_napi_add(priv, 0, priv->num_queue_pairs);
 
 	err = netif_set_real_num_queues(netdev, priv->num_queue_pairs,
 					priv->num_queue_pairs);
@@ -147,7 +147,7 @@ static int e1kx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	return 0;
 
 err_napi_del:
-	e1kx_napi_del(priv);
+	e1kx_napi_del(priv, 0, priv->num_queue_pairs);
 	e1kx_irq_free_vectors(priv);
 err_release:
 	e1kx_hw_release(priv);
@@ -165,7 +165,7 @@ static void e1kx_remove(struct pci_dev *pdev)
 	unregister_netdev(netdev);
 	cancel_work_sync(&priv->reset_task);
 	e1kx_hw_release(priv);
-	e1kx_napi_del(priv);
+	e1kx_napi_del(priv, 0, priv->num_queue_pairs);
 	e1kx_irq_free_vectors(priv);
 	mutex_destroy(&priv->phy_lock);
 }

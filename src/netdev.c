@@ -233,24 +233,55 @@ void e1kx_xps_init(struct e1kx_priv *priv)
 /*
  * Switch the number of active queue pairs; the datapath must be down. The
  * stack's queue counts change first: they can fail (growing allocates
- * queue kobjects), and then nothing has changed.
+ * queue kobjects), and then nothing has changed. The NAPI instances of
+ * pairs that go away are removed; those of new pairs are added here
+ * unless the caller did already (napi_added).
  */
-static int e1kx_set_queue_pairs(struct e1kx_priv *priv, unsigned int nqp)
+static int e1kx_set_queue_pairs(struct e1kx_priv *priv, unsigned int nqp,
+				bool napi_added)
 {
+	unsigned int old = priv->num_queue_pairs;
 	int err;
 
-	if (nqp == priv->num_queue_pairs)
+	if (nqp == old)
 		return 0;
 	err = netif_set_real_num_queues(priv->netdev, nqp, nqp);
 	if (err)
 		return err;
-	e1kx_napi_del(priv);
+	if (nqp < old)
+		e1kx_napi_del(priv, nqp, old);
+	else if (!napi_added)
+		e1kx_napi_add(priv, old, nqp);
 	priv->num_queue_pairs = nqp;
-	e1kx_napi_add(priv);
 	if (!netif_is_rxfh_configured(priv->netdev))
 		e1kx_rss_init(priv);
 	e1kx_xps_init(priv);
 	return 0;
+}
+
+/*
+ * Free rings that never ran, while the datapath may run: their pools name
+ * the pairs' NAPI instances, which must be idle when a pool is destroyed.
+ * NAPI pauses for as long as that takes; a vector a busy poll left masked
+ * gets unmasked by the poll that follows.
+ */
+static void e1kx_free_unused_rings(struct e1kx_priv *priv,
+				   struct e1kx_tx_ring *tx,
+				   struct e1kx_rx_ring *rx, unsigned int nqp)
+{
+	bool up = test_bit(E1KX_STATE_UP, &priv->state);
+	unsigned int q;
+
+	if (up)
+		e1kx_napi_disable(priv);
+	for (q = 0; q < nqp; q++) {
+		e1kx_tx_ring_free(&tx[q]);
+		e1kx_rx_ring_free(&rx[q]);
+	}
+	if (up) {
+		e1kx_napi_enable(priv);
+		e1kx_napi_schedule_all(priv);
+	}
 }
 
 /*
@@ -263,18 +294,21 @@ int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
 	struct e1kx_tx_ring tx[E1KX_MAX_QUEUE_PAIRS] = {};
 	struct e1kx_rx_ring rx[E1KX_MAX_QUEUE_PAIRS] = {};
 	bool running = netif_running(priv->netdev);
-	unsigned int q;
+	unsigned int old = priv->num_queue_pairs, q;
 	int err = 0;
 
 	ASSERT_RTNL();
 	if (!running) {
-		err = e1kx_set_queue_pairs(priv, nqp);
+		err = e1kx_set_queue_pairs(priv, nqp, false);
 		if (err)
 			return err;
 		priv->tx_ring_count = tx_count;
 		priv->rx_ring_count = rx_count;
 		return 0;
 	}
+	/* New pairs' NAPI instances first: the new pools record their ids */
+	if (nqp > old)
+		e1kx_napi_add(priv, old, nqp);
 	for (q = 0; q < nqp && !err; q++) {
 		err = e1kx_tx_ring_alloc(priv, &tx[q], q, tx_count);
 		if (!err)
@@ -284,7 +318,7 @@ int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
 		goto err_free_new;
 
 	e1kx_down(priv);
-	err = e1kx_set_queue_pairs(priv, nqp);
+	err = e1kx_set_queue_pairs(priv, nqp, true);
 	if (err) {
 		/* Back to the old rings, which are still in place */
 		if (e1kx_up(priv))
@@ -309,10 +343,9 @@ int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
 	return err;
 
 err_free_new:
-	for (q = 0; q < nqp; q++) {
-		e1kx_tx_ring_free(&tx[q]);
-		e1kx_rx_ring_free(&rx[q]);
-	}
+	e1kx_free_unused_rings(priv, tx, rx, nqp);
+	if (nqp > old)
+		e1kx_napi_del(priv, old, nqp);
 	return err;
 }
 
@@ -500,6 +533,7 @@ void e1kx_netdev_setup(struct e1kx_priv *priv)
 
 	netdev->netdev_ops = &e1kx_netdev_ops;
 	e1kx_set_ethtool_ops(netdev);
+	e1kx_stats_setup(priv);
 	netdev->hw_features = E1KX_FEATURES | NETIF_F_RXFCS | NETIF_F_RXALL |
 			      NETIF_F_LOOPBACK;
 	netdev->features = E1KX_FEATURES | NETIF_F_HIGHDMA;

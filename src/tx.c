@@ -262,22 +262,20 @@ static void e1kx_tx_dropped(struct e1kx_tx_ring *ring)
 		writel(ring->next_to_use, ring->tail);
 }
 
-/* Stop the queue when a worst-case packet would not fit any more */
+/*
+ * Stop the queue when a worst-case packet would not fit any more. The
+ * helper looks again after stopping, in case a reclaim made room meanwhile
+ * (its barrier pairs with the one in the wake below).
+ */
 static void e1kx_tx_maybe_stop(struct e1kx_tx_ring *ring)
 {
-	if (likely(e1kx_tx_unused(ring) >= E1KX_TX_DESC_NEEDED))
+	if (likely(netif_txq_maybe_stop(e1kx_txq(ring), e1kx_tx_unused(ring),
+					E1KX_TX_DESC_NEEDED,
+					E1KX_TX_DESC_NEEDED)))
 		return;
-
-	netif_tx_stop_queue(e1kx_txq(ring));
-	/* Pairs with the barrier in e1kx_tx_clean() before it wakes us */
-	smp_mb();
-	if (e1kx_tx_unused(ring) < E1KX_TX_DESC_NEEDED) {
-		u64_stats_update_begin(&ring->stats.syncp);
-		ring->stats.restarts++;
-		u64_stats_update_end(&ring->stats.syncp);
-		return;
-	}
-	netif_tx_start_queue(e1kx_txq(ring));
+	u64_stats_update_begin(&ring->stats.syncp);
+	ring->stats.restarts++;
+	u64_stats_update_end(&ring->stats.syncp);
 }
 
 static bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget);
@@ -471,19 +469,20 @@ static bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget)
 		return false;
 
 	WRITE_ONCE(ring->next_to_clean, ntc);
-	netdev_tx_completed_queue(txq, pkts, bytes);
 	u64_stats_update_begin(&ring->stats.syncp);
 	ring->stats.packets += segs;
 	ring->stats.bytes += bytes;
 	u64_stats_update_end(&ring->stats.syncp);
 
-	if (unlikely(netif_tx_queue_stopped(txq))) {
-		/* Pairs with smp_mb() in e1kx_tx_maybe_stop() */
-		smp_mb();
-		/* Not while e1kx_down() is taking the datapath apart */
-		if (e1kx_tx_unused(ring) >= E1KX_TX_WAKE_THRESH &&
-		    test_bit(E1KX_STATE_UP, &ring->priv->state))
-			netif_tx_wake_queue(txq);
+	/* BQL, then a wake; never while e1kx_down() takes the datapath apart */
+	if (unlikely(!__netif_txq_completed_wake(txq, pkts, bytes,
+						 e1kx_tx_unused(ring),
+						 E1KX_TX_WAKE_THRESH,
+						 !test_bit(E1KX_STATE_UP,
+							   &ring->priv->state)))) {
+		u64_stats_update_begin(&ring->stats.syncp);
+		ring->stats.wakes++;
+		u64_stats_update_end(&ring->stats.syncp);
 	}
 	return true;
 }
