@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh"
 
 unload_e1kx
 modprobe -r e1000e 2>/dev/null || true
-ktap_plan 10
+ktap_plan 9
 ktap_check "load $E1KX_DRIVER" load_e1kx
 bdf0=$(nic_bdf 0)
 bdf1=$(nic_bdf 1)
