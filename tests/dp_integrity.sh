@@ -39,8 +39,13 @@ else
 fi
 
 # UDP: every size 1..1472 echoed (retried up to 5 times if lost).
+# listening CMD PORT: wait (15 s at most) until a UDP socket is bound to PORT
+listening() {
+	"$1" "t=0; while [ \$t -lt 75 ]; do ss -Hlun 'sport = :$2' | grep -q . && exit 0; sleep 0.2; t=\$((t + 1)); done; exit 1"
+}
+on_guest() { sh -c "$1"; }
 peer_bg echo5003 "python3 $NETTOOL udp-echo 5003 --bind $P4 --idle 30"
-sleep 1
+listening peer 5003 || echo "# peer echo server not listening after 15 s"
 t0=$SECONDS
 res=$(timeout 150 python3 "$NETTOOL" udp-sizes "$P4" 5003 2>&1)
 rc=$?
@@ -52,7 +57,7 @@ else
 fi
 python3 "$NETTOOL" udp-echo 5004 --bind "$G4" --idle 30 >/dev/null &
 epid=$!
-sleep 1
+listening on_guest 5004 || echo "# guest echo server not listening after 15 s"
 t0=$SECONDS
 res=$(e1kx-ctl peer --timeout 150 -- "python3 $NETTOOL udp-sizes $G4 5004" 2>&1)
 rc=$?
