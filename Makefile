@@ -2,6 +2,8 @@
 # e1kx: out-of-tree driver for the Intel 82574L.
 #
 #   make            build e1kx.ko
+#   make install    install it into /lib/modules/$(KVER)/updates, depmod
+#   make uninstall  remove what make install added, depmod
 #   make lint       checkpatch --strict, sparse, W=1 build
 #   make check      install deps, build, run the kselftests in QEMU guests
 #                   (KERNEL=debug: on the KASAN/lockdep/kmemleak kernel)
@@ -20,9 +22,25 @@ else
 PWD := $(shell pwd)
 # KERNEL=debug is make check's own kernel (scripts/debug-kernel/)
 KSPEC := $(filter-out debug,$(KERNEL))
+# KVER=RELEASE: build for and install into that installed kernel
+ifneq ($(KVER),)
+KSPEC := $(KVER)
+endif
 ifeq ($(origin KDIR),undefined)
 KDIR := $(shell scripts/e1kx-kernel --kdir $(KSPEC) 2>/dev/null)
 endif
+# The release KDIR is for, where make install puts the module
+ifeq ($(KVER),)
+KVER := $(if $(KDIR),$(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null))
+endif
+
+# make install: /lib/modules/$(KVER)/$(INSTALL_MOD_DIR)/e1kx.ko (.xz where
+# the kernel compresses its modules), under $(DESTDIR) if set.
+INSTALL_MOD_DIR ?= updates
+INSTALL_MOD_PATH ?= $(DESTDIR)
+MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
+DEPMOD = depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
 # make lint builds against each of these
 LINT_KERNELS ?= 6.1 6.12
 
@@ -31,7 +49,8 @@ E1KX_CACHE ?= /var/cache/e1kx
 CHECKPATCH ?= $(lastword $(shell ls -d $(E1KX_CACHE)/linux-source-*/scripts/checkpatch.pl 2>/dev/null | sort -V))
 SOURCES := $(wildcard src/*.c include/*.h)
 
-.PHONY: all modules clean lint checkpatch sparse w1 check demo deps xdp-progs
+.PHONY: all modules clean lint checkpatch sparse w1 check demo deps xdp-progs \
+	install uninstall
 
 all: modules
 
@@ -47,6 +66,19 @@ modules:
 		scripts/e1kx-kernel --kdir $(KSPEC) >/dev/null || exit 1; \
 		echo "no kernel headers: run scripts/install-deps.sh" >&2; exit 1; \
 	fi
+
+install: modules
+	@[ -n "$(KVER)" ] || { echo "install: no kernel release (KVER=)" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
+		$(if $(INSTALL_MOD_PATH),INSTALL_MOD_PATH=$(INSTALL_MOD_PATH)) \
+		modules_install
+	$(DEPMOD)
+
+uninstall:
+	@[ -n "$(KVER)" ] || { echo "uninstall: no kernel release (KVER=)" >&2; exit 1; }
+	rm -f $(addprefix $(MODDIR)/$(INSTALL_MOD_DIR)/e1kx,.ko .ko.gz .ko.xz .ko.zst)
+	rmdir --ignore-fail-on-non-empty $(MODDIR)/$(INSTALL_MOD_DIR) 2>/dev/null || true
+	$(DEPMOD)
 
 deps:
 	scripts/install-deps.sh
