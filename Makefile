@@ -4,6 +4,8 @@
 #   make            build e1kx.ko
 #   make install    install it into /lib/modules/$(KVER)/updates, depmod
 #   make uninstall  remove what make install added, depmod
+#                   (without kernel headers: which package to install;
+#                   scripts/install-deps.sh --build-only installs them)
 #   make lint       checkpatch --strict, sparse, W=1 build
 #   make check      install deps, build, run the kselftests in QEMU guests
 #                   (KERNEL=debug: on the KASAN/lockdep/kmemleak kernel)
@@ -64,7 +66,9 @@ modules:
 		$(MAKE) --no-print-directory E1KX_KDIR_RETRY=1 modules; \
 	else \
 		scripts/e1kx-kernel --kdir $(KSPEC) >/dev/null || exit 1; \
-		echo "no kernel headers: run scripts/install-deps.sh" >&2; exit 1; \
+		rel=$$(scripts/e1kx-kernel $(KSPEC) 2>/dev/null || uname -r); \
+		echo "no kernel headers for $$rel: apt-get install linux-headers-$$rel" >&2; \
+		exit 1; \
 	fi
 
 install: modules
