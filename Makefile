@@ -4,6 +4,10 @@
 #   make            build e1kx.ko
 #   make install    install it into /lib/modules/$(KVER)/updates, depmod
 #   make uninstall  remove what make install added, depmod
+#   make dkms-install    the source into /usr/src/e1kx-$(E1KX_VERSION), DKMS
+#                        builds and installs it (for KVER, default the
+#                        running kernel) and for every kernel installed later
+#   make dkms-uninstall  dkms remove that version, delete its source
 #                   (without kernel headers: which package to install;
 #                   scripts/install-deps.sh --build-only installs them)
 #   make lint       checkpatch --strict, sparse, W=1 build
@@ -43,6 +47,15 @@ INSTALL_MOD_DIR ?= updates
 INSTALL_MOD_PATH ?= $(DESTDIR)
 MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
 DEPMOD = depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
+
+# The one version (modinfo, ethtool -i, DKMS, the .deb): scripts/e1kx-version
+E1KX_VERSION := $(shell scripts/e1kx-version)
+# What a source tree needs to build e1kx.ko (DKMS, the Debian package)
+DIST_FILES := COPYING Kbuild Makefile dkms.conf scripts/e1kx-version \
+	scripts/e1kx-kernel $(wildcard src/*.c src/*.h include/*.h)
+DKMS_SRC = $(DESTDIR)/usr/src/e1kx-$(E1KX_VERSION)
+# dkms-install builds for KVER= if given, else for the running kernel
+DKMS_KVER = $(if $(filter command line,$(origin KVER)),$(KVER),$(shell uname -r))
 # make lint builds against each of these
 LINT_KERNELS ?= 6.1 6.12
 
@@ -52,7 +65,7 @@ CHECKPATCH ?= $(lastword $(shell ls -d $(E1KX_CACHE)/linux-source-*/scripts/chec
 SOURCES := $(wildcard src/*.c include/*.h)
 
 .PHONY: all modules clean lint checkpatch sparse w1 check demo deps xdp-progs \
-	install uninstall
+	install uninstall dist-tree dkms-install dkms-uninstall
 
 all: modules
 
@@ -83,6 +96,27 @@ uninstall:
 	rm -f $(addprefix $(MODDIR)/$(INSTALL_MOD_DIR)/e1kx,.ko .ko.gz .ko.xz .ko.zst)
 	rmdir --ignore-fail-on-non-empty $(MODDIR)/$(INSTALL_MOD_DIR) 2>/dev/null || true
 	$(DEPMOD)
+
+# make dist-tree DIST_DIR=DIR: a source tree that builds outside git
+dist-tree:
+	@[ -n "$(DIST_DIR)" ] || { echo "dist-tree: DIST_DIR= not set" >&2; exit 1; }
+	mkdir -p $(DIST_DIR)
+	cp --parents $(DIST_FILES) $(DIST_DIR)/
+	echo "$(E1KX_VERSION)" >$(DIST_DIR)/VERSION
+	sed -i 's/#MODULE_VERSION#/$(E1KX_VERSION)/' $(DIST_DIR)/dkms.conf
+
+dkms-install:
+	@command -v dkms >/dev/null || { echo "dkms-install: apt-get install dkms" >&2; exit 1; }
+	-dkms remove e1kx/$(E1KX_VERSION) --all 2>/dev/null
+	rm -rf $(DKMS_SRC)
+	$(MAKE) --no-print-directory dist-tree DIST_DIR=$(DKMS_SRC)
+	dkms add e1kx/$(E1KX_VERSION)
+	dkms build e1kx/$(E1KX_VERSION) -k $(DKMS_KVER)
+	dkms install e1kx/$(E1KX_VERSION) -k $(DKMS_KVER)
+
+dkms-uninstall:
+	-dkms remove e1kx/$(E1KX_VERSION) --all
+	rm -rf $(DKMS_SRC)
 
 deps:
 	scripts/install-deps.sh
