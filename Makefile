@@ -8,6 +8,7 @@
 #                        builds and installs it (for KVER, default the
 #                        running kernel) and for every kernel installed later
 #   make dkms-uninstall  dkms remove that version, delete its source
+#   make deb        build/e1kx-dkms_$(E1KX_VERSION)_all.deb (dh-dkms), linted
 #                   (without kernel headers: which package to install;
 #                   scripts/install-deps.sh --build-only installs them)
 #   make lint       checkpatch --strict, sparse, W=1 build
@@ -65,7 +66,7 @@ CHECKPATCH ?= $(lastword $(shell ls -d $(E1KX_CACHE)/linux-source-*/scripts/chec
 SOURCES := $(wildcard src/*.c include/*.h)
 
 .PHONY: all modules clean lint checkpatch sparse w1 check demo deps xdp-progs \
-	install uninstall dist-tree dkms-install dkms-uninstall
+	install uninstall dist-tree dkms-install dkms-uninstall deb
 
 all: modules
 
@@ -117,6 +118,28 @@ dkms-install:
 dkms-uninstall:
 	-dkms remove e1kx/$(E1KX_VERSION) --all
 	rm -rf $(DKMS_SRC)
+
+# The Debian package: a dist-tree plus debian/, its changelog naming the
+# version and the commit it was built from.  lintian must be clean: a
+# warning fails the build (no overrides).
+DEB_TREE = build/deb/e1kx-$(E1KX_VERSION)
+DEB = build/e1kx-dkms_$(E1KX_VERSION)_all.deb
+deb:
+	rm -rf build/deb
+	$(MAKE) --no-print-directory dist-tree DIST_DIR=$(DEB_TREE)
+	cp -r debian $(DEB_TREE)/
+	cp scripts/e1kx-bind $(DEB_TREE)/scripts/
+	{ echo "e1kx ($(E1KX_VERSION)) unstable; urgency=medium"; \
+	  echo; \
+	  echo "  * Built from git $$(git describe --tags --always --dirty 2>/dev/null || echo "(no git)")."; \
+	  echo "    CHANGELOG.md in the source lists the changes."; \
+	  echo; \
+	  echo " -- e1kx developers <e1kx@example.org>  $$(git log -1 --format=%aD 2>/dev/null || date -R)"; \
+	} >$(DEB_TREE)/debian/changelog
+	cd $(DEB_TREE) && dpkg-buildpackage -b --no-sign
+	cp build/deb/$(notdir $(DEB)) $(DEB)
+	lintian --fail-on error,warning --info $(DEB)
+	@echo "deb: $(DEB)"
 
 deps:
 	scripts/install-deps.sh
