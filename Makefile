@@ -89,7 +89,7 @@ install: modules
 	@[ -n "$(KVER)" ] || { echo "install: no kernel release (KVER=)" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
 		$(if $(INSTALL_MOD_PATH),INSTALL_MOD_PATH=$(INSTALL_MOD_PATH)) \
-		modules_install
+		CONFIG_MODULE_SIG_ALL= modules_install
 	$(DEPMOD)
 
 uninstall:
