@@ -9,6 +9,9 @@
 #                        running kernel) and for every kernel installed later
 #   make dkms-uninstall  dkms remove that version, delete its source
 #   make deb        build/e1kx-dkms_$(E1KX_VERSION)_all.deb (dh-dkms), linted
+#   make sign       sign e1kx.ko with the MOK key pair (MOK_KEY, MOK_CERT);
+#                   make install signs too when the pair exists
+#   make sign-keygen     create that key pair (Documentation/install.md)
 #                   (without kernel headers: which package to install;
 #                   scripts/install-deps.sh --build-only installs them)
 #   make lint       checkpatch --strict, sparse, W=1 build
@@ -49,6 +52,13 @@ INSTALL_MOD_PATH ?= $(DESTDIR)
 MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
 DEPMOD = depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
 
+# Secure Boot: the key pair modules are signed with, its certificate
+# enrolled with mokutil (Documentation/install.md)
+MOK_DIR ?= /var/lib/e1kx
+MOK_KEY ?= $(MOK_DIR)/mok.key
+MOK_CERT ?= $(MOK_DIR)/mok.der
+SIGN_HASH ?= sha256
+
 # The one version (modinfo, ethtool -i, DKMS, the .deb): scripts/e1kx-version
 E1KX_VERSION := $(shell scripts/e1kx-version)
 # What a source tree needs to build e1kx.ko (DKMS, the Debian package)
@@ -66,7 +76,8 @@ CHECKPATCH ?= $(lastword $(shell ls -d $(E1KX_CACHE)/linux-source-*/scripts/chec
 SOURCES := $(wildcard src/*.c include/*.h)
 
 .PHONY: all modules clean lint checkpatch sparse w1 check demo deps xdp-progs \
-	install uninstall dist-tree dkms-install dkms-uninstall deb
+	install uninstall dist-tree dkms-install dkms-uninstall deb sign \
+	sign-keygen
 
 all: modules
 
@@ -87,6 +98,8 @@ modules:
 
 install: modules
 	@[ -n "$(KVER)" ] || { echo "install: no kernel release (KVER=)" >&2; exit 1; }
+	@if [ -f "$(MOK_KEY)" ] && [ -f "$(MOK_CERT)" ]; then \
+		$(MAKE) --no-print-directory sign; fi
 	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
 		$(if $(INSTALL_MOD_PATH),INSTALL_MOD_PATH=$(INSTALL_MOD_PATH)) \
 		CONFIG_MODULE_SIG_ALL= modules_install
@@ -140,6 +153,28 @@ deb:
 	cp build/deb/$(notdir $(DEB)) $(DEB)
 	lintian --fail-on error,warning --info $(DEB)
 	@echo "deb: $(DEB)"
+
+# sign-file appends a signature; a signed e1kx.ko (kbuild rebuilds it when
+# a source changes) is left as it is.
+sign: modules
+	@[ -f "$(MOK_KEY)" ] && [ -f "$(MOK_CERT)" ] || { \
+		echo "sign: no $(MOK_KEY) and $(MOK_CERT): make sign-keygen, or set MOK_KEY= MOK_CERT=" >&2; \
+		exit 1; }
+	@if tail -c 28 e1kx.ko | grep -q '~Module signature appended~'; then \
+		echo "sign: e1kx.ko is signed already"; \
+	else \
+		echo "$(KDIR)/scripts/sign-file $(SIGN_HASH) $(MOK_KEY) $(MOK_CERT) e1kx.ko"; \
+		$(KDIR)/scripts/sign-file $(SIGN_HASH) $(MOK_KEY) $(MOK_CERT) e1kx.ko; \
+	fi
+
+sign-keygen:
+	@[ ! -e "$(MOK_KEY)" ] || { echo "sign-keygen: $(MOK_KEY) exists" >&2; exit 1; }
+	mkdir -p $(dir $(MOK_KEY)) $(dir $(MOK_CERT))
+	openssl req -new -x509 -newkey rsa:2048 -nodes -days 36500 -sha256 \
+		-subj "/CN=e1kx module signing key $$(hostname)/" \
+		-addext "extendedKeyUsage=codeSigning" \
+		-keyout $(MOK_KEY) -outform DER -out $(MOK_CERT)
+	chmod 600 $(MOK_KEY)
 
 deps:
 	scripts/install-deps.sh
