@@ -138,7 +138,7 @@ dkms-uninstall:
 DEB_TREE = build/deb/e1kx-$(E1KX_VERSION)
 DEB = build/e1kx-dkms_$(E1KX_VERSION)_all.deb
 deb:
-	rm -rf build/deb
+	rm -rf build/deb build/e1kx-dkms_*_all.deb
 	$(MAKE) --no-print-directory dist-tree DIST_DIR=$(DEB_TREE)
 	cp -r debian $(DEB_TREE)/
 	cp scripts/e1kx-bind $(DEB_TREE)/scripts/

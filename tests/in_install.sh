@@ -17,6 +17,8 @@
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=lib_install.sh
+source "$(dirname "$0")/lib_install.sh"
 
 [ "$E1KX_DRIVER" = e1kx ] || ktap_skip_all "driver under test is $E1KX_DRIVER"
 ko=$(e1kx_ko)
@@ -27,8 +29,6 @@ built=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
 # The tree that built the module under test: make install runs there.
 src=$(cd "$(dirname "$ko")" && pwd)
 [ -f "$src/Makefile" ] || ktap_skip_all "$src has no Makefile"
-modprobe overlay 2>/dev/null || true
-grep -qw overlay /proc/filesystems || ktap_skip_all "no overlayfs in this kernel"
 udevd=/lib/systemd/systemd-udevd
 [ -x "$udevd" ] || ktap_skip_all "no $udevd (package udev)"
 
@@ -42,49 +42,14 @@ modconf=/etc/modprobe.d/e1kx.conf
 
 # Writable overlays (tmpfs upper layers) over what installing touches,
 # and over the source tree, where make writes its build products.
-ovl=/run/e1kx-install
-mounted=()
+install_ovl "$src" "$moddir" /usr/src /etc /var/lib/dkms ||
+	ktap_skip_all "cannot mount overlays (overlayfs) over the root"
 udevd_pid=
-cleanup() {
-	local i
-
+stop_udevd() {
 	[ -z "$udevd_pid" ] || kill "$udevd_pid" 2>/dev/null || true
-	rmmod e1kx 2>/dev/null || true
-	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
-		umount -l "${mounted[i]}" 2>/dev/null || true
-	done
-	rm -rf "$ovl"
+	_install_cleanup
 }
-trap cleanup EXIT
-
-ovl_mount() {
-	local d=$1 n=${1//\//_}
-
-	mkdir -p "$ovl/$n/upper" "$ovl/$n/work" "$d"
-	mount -t overlay overlay \
-		-o "lowerdir=$d,upperdir=$ovl/$n/upper,workdir=$ovl/$n/work" "$d" ||
-		return 1
-	mounted+=("$d")
-}
-for d in "$src" "$moddir" /usr/src /etc /var/lib/dkms; do
-	ovl_mount "$d" || ktap_skip_all "cannot mount an overlay over $d"
-done
-
-# Every file under DIR..., with its checksum (modules.dep etc. must be as
-# they were, not just present)
-snapshot() {
-	find "$@" -xdev -type f -print0 2>/dev/null | sort -z |
-		xargs -0r md5sum
-}
-
-# log CMD...: run CMD, its output as TAP comments; its exit status
-log() {
-	local rc=0
-
-	"$@" >/tmp/in_install.out 2>&1 || rc=$?
-	sed 's/^/# /' /tmp/in_install.out | tail -n 40
-	return $rc
-}
+trap stop_udevd EXIT
 
 # Put both NICs through the "add" event udevd sees at boot: no driver, no
 # override, then udevd applies the rules (ours set driver_override) and
@@ -229,7 +194,7 @@ else
 		"$b0: ${d0:-none}, $b1: ${d1:-none}"
 fi
 # --- make sign ---------------------------------------------------------------
-mok=/run/e1kx-install/mok
+mok=$_ovl/mok
 if log make -C "$src" MOK_DIR="$mok" sign-keygen && [ -s "$mok/mok.key" ] &&
    [ -s "$mok/mok.der" ]; then
 	ktap_ok "make sign-keygen creates the key pair"
