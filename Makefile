@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # e1kx: out-of-tree driver for the Intel 82574L.
 #
-#   make            build e1kx.ko
+#   make            build e1kx.ko (without kernel headers: says which package
+#                   to install; scripts/install-deps.sh --build-only does)
 #   make install    install it into /lib/modules/$(KVER)/updates, depmod
 #   make uninstall  remove what make install added, depmod
 #   make dkms-install    the source into /usr/src/e1kx-$(E1KX_VERSION), DKMS
@@ -12,8 +13,6 @@
 #   make sign       sign e1kx.ko with the MOK key pair (MOK_KEY, MOK_CERT);
 #                   make install signs too when the pair exists
 #   make sign-keygen     create that key pair (Documentation/install.md)
-#                   (without kernel headers: which package to install;
-#                   scripts/install-deps.sh --build-only installs them)
 #   make lint       checkpatch --strict, sparse, W=1 build
 #   make check      install deps, build, run the kselftests in QEMU guests
 #                   (KERNEL=debug: on the KASAN/lockdep/kmemleak kernel)
