@@ -53,6 +53,15 @@
 #define E1KX_STAT1000_IDLE_ERR	GENMASK(7, 0)
 /* Watchdog passes with both PHY error counts saturated before a reset */
 #define E1KX_PHY_HANG_PASSES	2
+/* PHY specific control: MDI crossover (forced modes need it fixed) */
+#define E1KX_PHY_SPEC_CTRL	0x10
+#define E1KX_PSCR_MDIX		GENMASK(6, 5)
+#define E1KX_PSCR_MDIX_MDI	0
+#define E1KX_PSCR_MDIX_AUTO	3
+/* PHY resets: CTRL.PHY_RST held this long, then configuration load time */
+#define E1KX_PHY_RST_ASSERT_US	100
+#define E1KX_PHY_RST_CFG_MS	10
+#define E1KX_PHY_RESET_TIMEOUT_US	100000
 
 /* Interrupt delivery: MSI-X with a vector per queue pair plus "other" */
 enum e1kx_irq_mode {
@@ -111,6 +120,7 @@ enum e1kx_irq_mode {
 enum e1kx_state_bits {
 	E1KX_STATE_UP,		/* datapath running, interrupts armed */
 	E1KX_STATE_RESETTING,	/* a reset or self-test owns MAC and PHY */
+	E1KX_STATE_PHY_RESET,	/* the reset task also resets the PHY */
 };
 
 /* Ring sizes: descriptors, a multiple of 8 (128-byte RDLEN/TDLEN units) */
@@ -159,6 +169,7 @@ struct e1kx_ring_stats {
 	u64 packets;
 	u64 bytes;
 	u64 restarts;		/* TX: queue stopped for lack of room */
+	u64 wakes;		/* TX: stopped queue woken by a reclaim */
 	u64 drops;		/* RX: frames dropped by the driver */
 	u64 errors;		/* RX: frames the device flagged bad */
 	u64 length_errors;	/* RX: bad lengths reported by the device */
@@ -394,6 +405,8 @@ void e1kx_rctl_update(struct e1kx_priv *priv, u32 clear, u32 set);
 void e1kx_hw_set_rar(struct e1kx_priv *priv, unsigned int idx, const u8 *addr);
 void e1kx_ctrl_update(struct e1kx_priv *priv, u32 clear, u32 set);
 bool e1kx_hw_mng_enabled(struct e1kx_priv *priv);
+void e1kx_hw_drv_load(struct e1kx_priv *priv);
+void e1kx_hw_master_disable(struct e1kx_priv *priv);
 int e1kx_hw_swflag_acquire(struct e1kx_priv *priv);
 void e1kx_hw_swflag_release(struct e1kx_priv *priv);
 
@@ -413,6 +426,7 @@ int e1kx_phy_probe(struct e1kx_priv *priv);
 int e1kx_phy_apply_config(struct e1kx_priv *priv);
 void e1kx_phy_power_down(struct e1kx_priv *priv);
 void e1kx_phy_power_up(struct e1kx_priv *priv);
+int e1kx_phy_reset(struct e1kx_priv *priv);
 u32 e1kx_phy_ctrl_link_bits(const struct e1kx_priv *priv);
 bool e1kx_phy_hung(struct e1kx_priv *priv);
 int e1kx_phy_restart_autoneg(struct e1kx_priv *priv);
@@ -422,8 +436,10 @@ void e1kx_flow_control_check(struct e1kx_priv *priv);
 
 /* irq.c: vector allocation, handlers, masking, NAPI */
 int e1kx_irq_alloc_vectors(struct e1kx_priv *priv);
-void e1kx_napi_add(struct e1kx_priv *priv);
-void e1kx_napi_del(struct e1kx_priv *priv);
+void e1kx_napi_add(struct e1kx_priv *priv, unsigned int first,
+		   unsigned int end);
+void e1kx_napi_del(struct e1kx_priv *priv, unsigned int first,
+		   unsigned int end);
 void e1kx_napi_enable(struct e1kx_priv *priv);
 void e1kx_napi_disable(struct e1kx_priv *priv);
 void e1kx_napi_kick(struct e1kx_priv *priv);
@@ -478,7 +494,6 @@ void e1kx_rx_ring_release_bufs(struct e1kx_rx_ring *ring);
 void e1kx_rx_ring_configure(struct e1kx_priv *priv, struct e1kx_rx_ring *ring);
 void e1kx_rx_configure(struct e1kx_priv *priv);
 void e1kx_rx_enable(struct e1kx_priv *priv);
-void e1kx_rx_disable(struct e1kx_priv *priv);
 void e1kx_rx_apply_features(struct e1kx_priv *priv);
 int e1kx_rx_poll(struct e1kx_rx_ring *ring, int budget);
 bool e1kx_rx_refill(struct e1kx_rx_ring *ring);
@@ -494,6 +509,7 @@ void e1kx_rss_program(struct e1kx_priv *priv);
 
 /* stats.c: software and hardware counters */
 int e1kx_stats_init(struct e1kx_priv *priv);
+void e1kx_stats_setup(struct e1kx_priv *priv);
 void e1kx_stats_update_hw(struct e1kx_priv *priv);
 void e1kx_get_stats64(struct net_device *netdev,
 		      struct rtnl_link_stats64 *stats);
@@ -515,6 +531,9 @@ void e1kx_moderation_start(struct e1kx_priv *priv);
 void e1kx_moderation_sample(struct e1kx_q_vector *qv);
 void e1kx_dim_init(struct e1kx_priv *priv);
 void e1kx_dim_cancel(struct e1kx_priv *priv);
+
+/* main.c */
+void e1kx_aspm_disable(struct pci_dev *pdev);
 
 /* pm.c: suspend/resume, shutdown, PCIe error recovery */
 extern const struct dev_pm_ops e1kx_pm_ops;

@@ -16,6 +16,12 @@
 #include <linux/pci.h>
 #include <linux/string.h>
 
+/*
+ * 6.3 added the lockless TX queue stop/wake helpers; Debian backports the
+ * header to its 6.1 (without the completion variant, see below)
+ */
+#include <net/netdev_queues.h>
+
 /* 6.12 moved the unaligned access helpers out of asm/ */
 #ifdef E1KX_HAVE_LINUX_UNALIGNED_H
 #include <linux/unaligned.h>
@@ -103,5 +109,102 @@ static inline void ethtool_puts(u8 **data, const char *str)
 	*data += ETH_GSTRING_LEN;
 }
 #endif
+
+/*
+ * 6.4 replaced __netif_txq_maybe_wake() with __netif_txq_completed_wake(),
+ * which also reports the completion to BQL and shares its barrier.
+ */
+#ifndef __netif_txq_completed_wake
+#define __netif_txq_completed_wake(txq, pkts, bytes, get_desc,		\
+				   start_thrs, down_cond)		\
+({									\
+	struct netdev_queue *_e1kx_txq = (txq);				\
+									\
+	netdev_tx_completed_queue(_e1kx_txq, pkts, bytes);		\
+	__netif_txq_maybe_wake(_e1kx_txq, get_desc, start_thrs,	\
+			       down_cond);				\
+})
+#endif
+
+/*
+ * 6.10 added per-queue statistics for netlink (netdev_stat_ops, the
+ * qstats-get command). Before it the driver still fills them, for nobody:
+ * the structures carry the fields e1kx reports.
+ */
+#ifndef E1KX_HAVE_NETDEV_STAT_OPS
+struct netdev_queue_stats_rx {
+	u64 bytes;
+	u64 packets;
+	u64 alloc_fail;
+	u64 hw_drops;
+	u64 hw_drop_overruns;
+	u64 csum_bad;
+};
+
+struct netdev_queue_stats_tx {
+	u64 bytes;
+	u64 packets;
+	u64 stop;
+	u64 wake;
+};
+
+struct netdev_stat_ops {
+	void (*get_queue_stats_rx)(struct net_device *dev, int idx,
+				   struct netdev_queue_stats_rx *stats);
+	void (*get_queue_stats_tx)(struct net_device *dev, int idx,
+				   struct netdev_queue_stats_tx *stats);
+	void (*get_base_stats)(struct net_device *dev,
+			       struct netdev_queue_stats_rx *rx,
+			       struct netdev_queue_stats_tx *tx);
+};
+#endif
+
+static inline void e1kx_set_stat_ops(struct net_device *netdev,
+				     const struct netdev_stat_ops *ops)
+{
+#ifdef E1KX_HAVE_NETDEV_STAT_OPS
+	netdev->stat_ops = ops;
+#endif
+}
+
+/*
+ * 6.8 links queues and NAPI instances to each other and to their IRQ, for
+ * netlink's queue-get and napi-get; before it there is nothing to link.
+ */
+#ifndef E1KX_HAVE_QUEUE_SET_NAPI
+enum e1kx_netdev_queue_type {
+	NETDEV_QUEUE_TYPE_RX,
+	NETDEV_QUEUE_TYPE_TX,
+};
+
+static inline void netif_queue_set_napi(struct net_device *dev,
+					unsigned int queue_index,
+					enum e1kx_netdev_queue_type type,
+					struct napi_struct *napi)
+{
+}
+#endif
+
+#ifndef E1KX_HAVE_NAPI_SET_IRQ
+static inline void netif_napi_set_irq(struct napi_struct *napi, int irq)
+{
+}
+#endif
+
+/*
+ * A page_pool names the NAPI instance that consumes its pages (6.5: lets
+ * that NAPI recycle directly) and its netdev (6.7: page-pool-get)
+ */
+static inline void e1kx_pp_set_owner(struct page_pool_params *pp,
+				     struct net_device *netdev,
+				     struct napi_struct *napi)
+{
+#ifdef E1KX_HAVE_PP_NAPI
+	pp->napi = napi;
+#endif
+#ifdef E1KX_HAVE_PP_NETDEV
+	pp->netdev = netdev;
+#endif
+}
 
 #endif /* _E1KX_COMPAT_H_ */

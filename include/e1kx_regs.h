@@ -47,6 +47,7 @@
 #define E1KX_EECD_NVM_TYPE		GENMASK(16, 15)
 #define E1KX_EECD_NVM_TYPE_FLASH	3	/* no EEPROM: NVM in flash */
 #define E1KX_EECD_FLUPD			BIT(19)	/* commit the shadow to flash */
+#define E1KX_EECD_AUPDEN		BIT(20)	/* autonomous flash updates */
 
 #define E1KX_EERD		0x00014
 #define E1KX_EERD_START			BIT(0)

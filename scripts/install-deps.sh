@@ -3,7 +3,8 @@
 # Install every Debian package e1kx needs to build, lint and test: Debian's
 # stock 6.1 kernel and its 6.12 kernel (image and matching headers: make
 # KERNEL=6.12), and unpack the parts of linux-source-6.1 (checkpatch.pl,
-# kselftest) and of linux-source-6.12 (its newer checkpatch.pl) we use.
+# kselftest) and of linux-source-6.12 (its newer checkpatch.pl, and ynl with
+# the netlink specs for tests/nl_qstats.sh) we use.
 # Idempotent: quick when everything is already present.
 #
 #   scripts/install-deps.sh --build-only
@@ -41,7 +42,7 @@ PKGS=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12
 	ethtool iproute2 iperf3 iputils-ping tcpdump netsniff-ng socat
 	procps psmisc util-linux
-	python3-matplotlib
+	python3-matplotlib python3-yaml
 )
 
 missing=()
@@ -109,5 +110,14 @@ if [ ! -x "$CACHE/linux-source-6.12/scripts/checkpatch.pl" ]; then
 		linux-source-6.12/scripts/checkpatch.pl \
 		linux-source-6.12/scripts/spelling.txt \
 		linux-source-6.12/scripts/const_structs.checkpatch
+fi
+# ynl (tools/net/ynl/cli.py, run with --no-schema: no jsonschema needed)
+# and the netlink specs it reads
+if [ ! -f "$CACHE/linux-source-6.12/tools/net/ynl/cli.py" ] ||
+   [ ! -f "$CACHE/linux-source-6.12/Documentation/netlink/specs/netdev.yaml" ]; then
+	echo "install-deps: unpacking ynl and the netlink specs from linux-source-6.12"
+	tar -C "$CACHE" -xJf /usr/src/linux-source-6.12.tar.xz \
+		linux-source-6.12/tools/net/ynl \
+		linux-source-6.12/Documentation/netlink
 fi
 exit 0

@@ -14,6 +14,9 @@
  *                 While no device has a fault armed, e1kx_fault() is a
  *                 patched-out branch (static key).
  *   phy_regs      PHY registers 0-31 as read through MDIC ("reg value").
+ *                 Reading clears the PHY's latched and clear-on-read
+ *                 registers (BMSR's link latch, the error counters the
+ *                 PHY lock-up check reads).
  *   pm_snapshot   CTRL, WUC, WUFC, RCTL and the PHY's BMCR as the last
  *                 suspend or shutdown left them.
  */

@@ -26,18 +26,21 @@ static const u8 e1kx_pause_addr[ETH_ALEN] = {
  * The software ownership flag only sticks when firmware does not hold the
  * PHY/NVM interface: set it and read it back until it does.
  */
+static u32 e1kx_hw_swflag_try(struct e1kx_priv *priv)
+{
+	e1kx_wr32(priv, E1KX_EXTCNF_CTRL, e1kx_rd32(priv, E1KX_EXTCNF_CTRL) |
+		  E1KX_EXTCNF_CTRL_SWFLAG);
+	return e1kx_rd32(priv, E1KX_EXTCNF_CTRL);
+}
+
 int e1kx_hw_swflag_acquire(struct e1kx_priv *priv)
 {
-	unsigned int waited;
 	u32 val;
 
-	for (waited = 0; waited < E1KX_SWFLAG_TIMEOUT_US; waited += 100) {
-		val = e1kx_rd32(priv, E1KX_EXTCNF_CTRL);
-		e1kx_wr32(priv, E1KX_EXTCNF_CTRL, val | E1KX_EXTCNF_CTRL_SWFLAG);
-		if (e1kx_rd32(priv, E1KX_EXTCNF_CTRL) & E1KX_EXTCNF_CTRL_SWFLAG)
-			return 0;
-		usleep_range(100, 200);
-	}
+	if (!read_poll_timeout(e1kx_hw_swflag_try, val,
+			       val & E1KX_EXTCNF_CTRL_SWFLAG, 100,
+			       E1KX_SWFLAG_TIMEOUT_US, false, priv))
+		return 0;
 	dev_err(&priv->pdev->dev, "PHY/NVM ownership flag not granted\n");
 	return -EBUSY;
 }
@@ -73,7 +76,7 @@ void e1kx_hw_quiesce(struct e1kx_priv *priv)
 	usleep_range(10000, 12000);
 }
 
-static void e1kx_hw_master_disable(struct e1kx_priv *priv)
+void e1kx_hw_master_disable(struct e1kx_priv *priv)
 {
 	u32 val;
 
@@ -203,9 +206,9 @@ static void e1kx_hw_init_errata(struct e1kx_priv *priv)
 	ext = e1kx_rd32(priv, E1KX_CTRL_EXT);
 	ext &= ~(E1KX_CTRL_EXT_INIT_CLR | E1KX_CTRL_EXT_IAME |
 		 E1KX_CTRL_EXT_EIAME | E1KX_CTRL_EXT_PBA_CLR);
-	/* DRV_LOAD: tell firmware a driver owns the device */
-	ext |= E1KX_CTRL_EXT_INIT_SET | E1KX_CTRL_EXT_DRV_LOAD;
+	ext |= E1KX_CTRL_EXT_INIT_SET;
 	e1kx_wr32(priv, E1KX_CTRL_EXT, ext);
+	e1kx_hw_drv_load(priv);
 
 	/* Unreliable PCIe completions (worst with ASPM) hang transmit */
 	e1kx_wr32(priv, E1KX_GCR,
@@ -229,6 +232,22 @@ static void e1kx_hw_init_errata(struct e1kx_priv *priv)
 
 	/* No small-packet-detect interrupts */
 	e1kx_wr32(priv, E1KX_RSRPD, 0);
+}
+
+/*
+ * CTRL_EXT.DRV_LOAD tells firmware that a driver owns the port: from probe
+ * to removal, or, when manageability firmware shares the port, only while
+ * the interface is up (open/stop call this again).
+ */
+void e1kx_hw_drv_load(struct e1kx_priv *priv)
+{
+	u32 ext = e1kx_rd32(priv, E1KX_CTRL_EXT);
+
+	if (!priv->mng_enabled || netif_running(priv->netdev))
+		ext |= E1KX_CTRL_EXT_DRV_LOAD;
+	else
+		ext &= ~E1KX_CTRL_EXT_DRV_LOAD;
+	e1kx_wr32(priv, E1KX_CTRL_EXT, ext);
 }
 
 /* Firmware manages the port (a BMC shares it): keep the PHY powered */
@@ -334,6 +353,9 @@ void e1kx_hw_init(struct e1kx_priv *priv)
 /* Hand the device back: no DMA, no interrupts, firmware owns it again */
 void e1kx_hw_release(struct e1kx_priv *priv)
 {
+	/* A failed or removed device: nothing to reset, DMA is blocked */
+	if (pci_channel_offline(priv->pdev))
+		return;
 	e1kx_hw_reset(priv);
 	e1kx_wr32(priv, E1KX_CTRL_EXT,
 		  e1kx_rd32(priv, E1KX_CTRL_EXT) & ~E1KX_CTRL_EXT_DRV_LOAD);

@@ -157,11 +157,17 @@ void e1kx_irq_free_vectors(struct e1kx_priv *priv)
 	priv->num_vectors = 0;
 }
 
-void e1kx_napi_add(struct e1kx_priv *priv)
+/*
+ * Register the NAPI instances of pairs first..end-1. An instance keeps its
+ * id while registered, and page_pools and XDP queue info record the id
+ * when created: pairs that stay across ethtool -L keep their instances.
+ */
+void e1kx_napi_add(struct e1kx_priv *priv, unsigned int first,
+		   unsigned int end)
 {
 	unsigned int q;
 
-	for (q = 0; q < priv->num_queue_pairs; q++) {
+	for (q = first; q < end; q++) {
 		struct e1kx_q_vector *qv = &priv->q_vector[q];
 
 		qv->priv = priv;
@@ -175,31 +181,47 @@ void e1kx_napi_add(struct e1kx_priv *priv)
 			qv->ims = E1KX_INT_LEGACY_QUEUE;
 		}
 		netif_napi_add(priv->netdev, &qv->napi, e1kx_poll);
+		netif_napi_set_irq(&qv->napi,
+				   pci_irq_vector(priv->pdev, qv->vector));
 	}
 }
 
-void e1kx_napi_del(struct e1kx_priv *priv)
+void e1kx_napi_del(struct e1kx_priv *priv, unsigned int first,
+		   unsigned int end)
 {
 	unsigned int q;
 
-	for (q = 0; q < priv->num_queue_pairs; q++)
+	for (q = first; q < end; q++)
 		netif_napi_del(&priv->q_vector[q].napi);
 }
 
+/* Queue q of each direction is served by pair q's NAPI (netlink shows it) */
+static void e1kx_napi_link_queues(struct e1kx_priv *priv, unsigned int q,
+				  struct napi_struct *napi)
+{
+	netif_queue_set_napi(priv->netdev, q, NETDEV_QUEUE_TYPE_RX, napi);
+	netif_queue_set_napi(priv->netdev, q, NETDEV_QUEUE_TYPE_TX, napi);
+}
+
+/* RTNL held, as for every queue and NAPI change */
 void e1kx_napi_enable(struct e1kx_priv *priv)
 {
 	unsigned int q;
 
-	for (q = 0; q < priv->num_queue_pairs; q++)
+	for (q = 0; q < priv->num_queue_pairs; q++) {
 		napi_enable(&priv->q_vector[q].napi);
+		e1kx_napi_link_queues(priv, q, &priv->q_vector[q].napi);
+	}
 }
 
 void e1kx_napi_disable(struct e1kx_priv *priv)
 {
 	unsigned int q;
 
-	for (q = 0; q < priv->num_queue_pairs; q++)
+	for (q = 0; q < priv->num_queue_pairs; q++) {
+		e1kx_napi_link_queues(priv, q, NULL);
 		napi_disable(&priv->q_vector[q].napi);
+	}
 }
 
 /* Poll rings whose refill failed, so they recover without an interrupt */
@@ -227,6 +249,7 @@ static int e1kx_irq_request_msix(struct e1kx_priv *priv)
 {
 	unsigned int other = e1kx_other_vector(priv), q;
 	const char *ifname = priv->netdev->name;
+	unsigned int cpu;
 	int err, irq;
 
 	for (q = 0; q < priv->num_queue_pairs; q++) {
@@ -237,7 +260,9 @@ static int e1kx_irq_request_msix(struct e1kx_priv *priv)
 				  &priv->q_vector[q]);
 		if (err)
 			goto err_free;
-		irq_update_affinity_hint(irq, cpumask_of(q % num_online_cpus()));
+		/* Pairs spread over the CPUs nearest the device first */
+		cpu = cpumask_local_spread(q, dev_to_node(&priv->pdev->dev));
+		irq_update_affinity_hint(irq, cpumask_of(cpu));
 	}
 	snprintf(priv->irq_name[other], sizeof(priv->irq_name[other]),
 		 "%s-other", ifname);

@@ -21,18 +21,33 @@ static const struct pci_device_id e1kx_pci_ids[] = {
 };
 MODULE_DEVICE_TABLE(pci, e1kx_pci_ids);
 
+/*
+ * 82574 erratum: ASPM L0s and L1 make its PCIe completions unreliable (TX
+ * hangs). The PCI core disables them where the OS controls ASPM; where
+ * firmware keeps control, or the kernel has no ASPM support, both ends of
+ * the link are cleared by hand. Called at probe and again on resume.
+ */
+void e1kx_aspm_disable(struct pci_dev *pdev)
+{
+	struct pci_dev *up = pci_upstream_bridge(pdev);
+	u16 lnkctl;
+
+	pci_disable_link_state(pdev, PCIE_LINK_STATE_L0S | PCIE_LINK_STATE_L1);
+	if (pcie_capability_read_word(pdev, PCI_EXP_LNKCTL, &lnkctl) ||
+	    !(lnkctl & PCI_EXP_LNKCTL_ASPMC))
+		return;
+	dev_info(&pdev->dev, "ASPM left on by the platform, clearing it\n");
+	pcie_capability_clear_word(pdev, PCI_EXP_LNKCTL, PCI_EXP_LNKCTL_ASPMC);
+	if (up)
+		pcie_capability_clear_word(up, PCI_EXP_LNKCTL,
+					   PCI_EXP_LNKCTL_ASPMC);
+}
+
 static int e1kx_pci_setup(struct pci_dev *pdev, void __iomem **io)
 {
 	int err;
 
-	/*
-	 * 82574 erratum: ASPM L0s and L1 make its PCIe completions unreliable
-	 * (TX hangs). Without OS control of ASPM the call fails: say so.
-	 */
-	err = pci_disable_link_state(pdev, PCIE_LINK_STATE_L0S |
-				     PCIE_LINK_STATE_L1);
-	if (err)
-		dev_info(&pdev->dev, "cannot disable ASPM: %d\n", err);
+	e1kx_aspm_disable(pdev);
 
 	err = pcim_enable_device(pdev);
 	if (err)
@@ -106,7 +121,7 @@ static int e1kx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (err)
 		goto err_release;
 	e1kx_rss_init(priv);
-	e1kx_napi_add(priv);
+	e1kx_napi_add(priv, 0, priv->num_queue_pairs);
 
 	err = netif_set_real_num_queues(netdev, priv->num_queue_pairs,
 					priv->num_queue_pairs);
@@ -132,7 +147,7 @@ static int e1kx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	return 0;
 
 err_napi_del:
-	e1kx_napi_del(priv);
+	e1kx_napi_del(priv, 0, priv->num_queue_pairs);
 	e1kx_irq_free_vectors(priv);
 err_release:
 	e1kx_hw_release(priv);
@@ -150,7 +165,7 @@ static void e1kx_remove(struct pci_dev *pdev)
 	unregister_netdev(netdev);
 	cancel_work_sync(&priv->reset_task);
 	e1kx_hw_release(priv);
-	e1kx_napi_del(priv);
+	e1kx_napi_del(priv, 0, priv->num_queue_pairs);
 	e1kx_irq_free_vectors(priv);
 	mutex_destroy(&priv->phy_lock);
 }

@@ -29,13 +29,14 @@ static void e1kx_watchdog(struct work_struct *work)
 	e1kx_link_update(priv);
 	if (!test_bit(E1KX_STATE_UP, &priv->state))
 		return;
-	if (netif_carrier_ok(netdev)) {
+	if (netif_carrier_ok(netdev))
 		e1kx_flow_control_check(priv);
-		if (priv->link_speed == SPEED_1000 && e1kx_phy_hung(priv)) {
-			netdev_err(netdev, "PHY error counters saturated, resetting\n");
-			priv->phy_hang_passes = 0;
-			schedule_work(&priv->reset_task);
-		}
+	/* A locked-up PHY may have dropped the link: check on every pass */
+	if (e1kx_phy_hung(priv)) {
+		netdev_err(netdev, "PHY error counters saturated, resetting\n");
+		priv->phy_hang_passes = 0;
+		set_bit(E1KX_STATE_PHY_RESET, &priv->state);
+		schedule_work(&priv->reset_task);
 	}
 	e1kx_stats_update_hw(priv);
 	e1kx_napi_kick(priv);
@@ -128,6 +129,9 @@ static void e1kx_configure(struct e1kx_priv *priv)
  */
 static void e1kx_hw_stop_dma(struct e1kx_priv *priv)
 {
+	/* A failed channel blocks the device's DMA; it is reset on recovery */
+	if (pci_channel_offline(priv->pdev))
+		return;
 	e1kx_hw_reset(priv);
 	e1kx_hw_init(priv);
 }
@@ -229,24 +233,55 @@ void e1kx_xps_init(struct e1kx_priv *priv)
 /*
  * Switch the number of active queue pairs; the datapath must be down. The
  * stack's queue counts change first: they can fail (growing allocates
- * queue kobjects), and then nothing has changed.
+ * queue kobjects), and then nothing has changed. The NAPI instances of
+ * pairs that go away are removed; those of new pairs are added here
+ * unless the caller did already (napi_added).
  */
-static int e1kx_set_queue_pairs(struct e1kx_priv *priv, unsigned int nqp)
+static int e1kx_set_queue_pairs(struct e1kx_priv *priv, unsigned int nqp,
+				bool napi_added)
 {
+	unsigned int old = priv->num_queue_pairs;
 	int err;
 
-	if (nqp == priv->num_queue_pairs)
+	if (nqp == old)
 		return 0;
 	err = netif_set_real_num_queues(priv->netdev, nqp, nqp);
 	if (err)
 		return err;
-	e1kx_napi_del(priv);
+	if (nqp < old)
+		e1kx_napi_del(priv, nqp, old);
+	else if (!napi_added)
+		e1kx_napi_add(priv, old, nqp);
 	priv->num_queue_pairs = nqp;
-	e1kx_napi_add(priv);
 	if (!netif_is_rxfh_configured(priv->netdev))
 		e1kx_rss_init(priv);
 	e1kx_xps_init(priv);
 	return 0;
+}
+
+/*
+ * Free rings that never ran, while the datapath may run: their pools name
+ * the pairs' NAPI instances, which must be idle when a pool is destroyed.
+ * NAPI pauses for as long as that takes; a vector a busy poll left masked
+ * gets unmasked by the poll that follows.
+ */
+static void e1kx_free_unused_rings(struct e1kx_priv *priv,
+				   struct e1kx_tx_ring *tx,
+				   struct e1kx_rx_ring *rx, unsigned int nqp)
+{
+	bool up = test_bit(E1KX_STATE_UP, &priv->state);
+	unsigned int q;
+
+	if (up)
+		e1kx_napi_disable(priv);
+	for (q = 0; q < nqp; q++) {
+		e1kx_tx_ring_free(&tx[q]);
+		e1kx_rx_ring_free(&rx[q]);
+	}
+	if (up) {
+		e1kx_napi_enable(priv);
+		e1kx_napi_schedule_all(priv);
+	}
 }
 
 /*
@@ -259,18 +294,21 @@ int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
 	struct e1kx_tx_ring tx[E1KX_MAX_QUEUE_PAIRS] = {};
 	struct e1kx_rx_ring rx[E1KX_MAX_QUEUE_PAIRS] = {};
 	bool running = netif_running(priv->netdev);
-	unsigned int q;
+	unsigned int old = priv->num_queue_pairs, q;
 	int err = 0;
 
 	ASSERT_RTNL();
 	if (!running) {
-		err = e1kx_set_queue_pairs(priv, nqp);
+		err = e1kx_set_queue_pairs(priv, nqp, false);
 		if (err)
 			return err;
 		priv->tx_ring_count = tx_count;
 		priv->rx_ring_count = rx_count;
 		return 0;
 	}
+	/* New pairs' NAPI instances first: the new pools record their ids */
+	if (nqp > old)
+		e1kx_napi_add(priv, old, nqp);
 	for (q = 0; q < nqp && !err; q++) {
 		err = e1kx_tx_ring_alloc(priv, &tx[q], q, tx_count);
 		if (!err)
@@ -280,7 +318,7 @@ int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
 		goto err_free_new;
 
 	e1kx_down(priv);
-	err = e1kx_set_queue_pairs(priv, nqp);
+	err = e1kx_set_queue_pairs(priv, nqp, true);
 	if (err) {
 		/* Back to the old rings, which are still in place */
 		if (e1kx_up(priv))
@@ -305,10 +343,9 @@ int e1kx_reconfigure(struct e1kx_priv *priv, unsigned int tx_count,
 	return err;
 
 err_free_new:
-	for (q = 0; q < nqp; q++) {
-		e1kx_tx_ring_free(&tx[q]);
-		e1kx_rx_ring_free(&rx[q]);
-	}
+	e1kx_free_unused_rings(priv, tx, rx, nqp);
+	if (nqp > old)
+		e1kx_napi_del(priv, old, nqp);
 	return err;
 }
 
@@ -318,6 +355,7 @@ static int e1kx_open(struct net_device *netdev)
 	int err;
 
 	netif_carrier_off(netdev);
+	e1kx_hw_drv_load(priv);
 	/* Link first: the carrier then comes up with the negotiated result */
 	err = e1kx_phy_apply_config(priv);
 	if (err)
@@ -343,6 +381,7 @@ static int e1kx_stop(struct net_device *netdev)
 	priv->link_speed = SPEED_UNKNOWN;
 	priv->link_duplex = DUPLEX_UNKNOWN;
 	e1kx_phy_power_down(priv);
+	e1kx_hw_drv_load(priv);
 	return 0;
 }
 
@@ -361,6 +400,10 @@ static void e1kx_reset_task(struct work_struct *work)
 	WRITE_ONCE(priv->resets, priv->resets + 1);
 	/* e1kx_down() resets and reprograms the MAC (e1kx_hw_stop_dma()) */
 	e1kx_down(priv);
+	if (test_and_clear_bit(E1KX_STATE_PHY_RESET, &priv->state)) {
+		e1kx_phy_reset(priv);
+		e1kx_phy_apply_config(priv);
+	}
 	/*
 	 * Injected TX stalls and PHY lock-ups stand for a hung device, which
 	 * the reset cures: left set, they would hit the new rings too.
@@ -490,6 +533,7 @@ void e1kx_netdev_setup(struct e1kx_priv *priv)
 
 	netdev->netdev_ops = &e1kx_netdev_ops;
 	e1kx_set_ethtool_ops(netdev);
+	e1kx_stats_setup(priv);
 	netdev->hw_features = E1KX_FEATURES | NETIF_F_RXFCS | NETIF_F_RXALL |
 			      NETIF_F_LOOPBACK;
 	netdev->features = E1KX_FEATURES | NETIF_F_HIGHDMA;

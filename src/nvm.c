@@ -23,6 +23,13 @@ static int e1kx_nvm_read_word(struct e1kx_priv *priv, unsigned int word,
 	return 0;
 }
 
+static bool e1kx_nvm_is_flash(struct e1kx_priv *priv)
+{
+	return FIELD_GET(E1KX_EECD_NVM_TYPE, e1kx_rd32(priv, E1KX_EECD)) ==
+	       E1KX_EECD_NVM_TYPE_FLASH ||
+	       e1kx_fault(priv, E1KX_FAULT_NVM_FLASH);
+}
+
 static bool e1kx_nvm_checksum_ok(const u16 *words)
 {
 	u16 sum = 0;
@@ -37,20 +44,19 @@ static bool e1kx_nvm_checksum_ok(const u16 *words)
 int e1kx_nvm_load(struct e1kx_priv *priv)
 {
 	struct device *dev = &priv->pdev->dev;
-	unsigned int i;
 	u16 ver;
 	int err;
 
-	err = e1kx_hw_swflag_acquire(priv);
-	if (err)
-		return err;
-	for (i = 0; i < E1KX_NVM_WORDS && !err; i++)
-		err = e1kx_nvm_read_word(priv, i, &priv->nvm[i]);
-	e1kx_hw_swflag_release(priv);
+	err = e1kx_nvm_read(priv, 0, E1KX_NVM_WORDS, priv->nvm);
 	if (err) {
-		dev_err(dev, "NVM read timed out at word %u\n", i - 1);
+		dev_err(dev, "NVM read failed: %d\n", err);
 		return err;
 	}
+
+	/* Flash-backed: autonomous flash updates would collide with ours */
+	if (e1kx_nvm_is_flash(priv))
+		e1kx_wr32(priv, E1KX_EECD,
+			  e1kx_rd32(priv, E1KX_EECD) & ~E1KX_EECD_AUPDEN);
 
 	priv->nvm_valid = e1kx_nvm_checksum_ok(priv->nvm);
 	if (!priv->nvm_valid)
@@ -91,19 +97,25 @@ void e1kx_nvm_set_mac(struct e1kx_priv *priv)
 		 netdev->dev_addr);
 }
 
-/* Read words [first, first + count) straight from the device */
+/*
+ * Read words [first, first + count) straight from the device. phy_lock
+ * keeps the driver's own PHY and NVM users apart (the ownership flag only
+ * keeps firmware out).
+ */
 int e1kx_nvm_read(struct e1kx_priv *priv, unsigned int first,
 		  unsigned int count, u16 *words)
 {
 	unsigned int i;
 	int err;
 
+	mutex_lock(&priv->phy_lock);
 	err = e1kx_hw_swflag_acquire(priv);
-	if (err)
-		return err;
-	for (i = 0; i < count && !err; i++)
-		err = e1kx_nvm_read_word(priv, first + i, &words[i]);
-	e1kx_hw_swflag_release(priv);
+	if (!err) {
+		for (i = 0; i < count && !err; i++)
+			err = e1kx_nvm_read_word(priv, first + i, &words[i]);
+		e1kx_hw_swflag_release(priv);
+	}
+	mutex_unlock(&priv->phy_lock);
 	return err;
 }
 
@@ -117,13 +129,6 @@ static int e1kx_nvm_write_word(struct e1kx_priv *priv, unsigned int word,
 	return readl_poll_timeout(priv->io + E1KX_EEWR, val,
 				  val & E1KX_EERD_DONE, 5,
 				  E1KX_EERD_TIMEOUT_US);
-}
-
-static bool e1kx_nvm_is_flash(struct e1kx_priv *priv)
-{
-	return FIELD_GET(E1KX_EECD_NVM_TYPE, e1kx_rd32(priv, E1KX_EECD)) ==
-	       E1KX_EECD_NVM_TYPE_FLASH ||
-	       e1kx_fault(priv, E1KX_FAULT_NVM_FLASH);
 }
 
 static int e1kx_nvm_flupd_wait(struct e1kx_priv *priv)
@@ -170,9 +175,10 @@ int e1kx_nvm_write(struct e1kx_priv *priv, unsigned int first,
 
 	if (!count || last >= E1KX_NVM_WORDS)
 		return -EINVAL;
+	mutex_lock(&priv->phy_lock);
 	err = e1kx_hw_swflag_acquire(priv);
 	if (err)
-		return err;
+		goto out;
 	for (i = 0; i < count && !err; i++) {
 		err = e1kx_nvm_write_word(priv, first + i, words[i]);
 		if (!err)
@@ -186,9 +192,12 @@ int e1kx_nvm_write(struct e1kx_priv *priv, unsigned int first,
 		err = e1kx_nvm_write_word(priv, E1KX_NVM_WORD_CHECKSUM,
 					  priv->nvm[E1KX_NVM_WORD_CHECKSUM]);
 	}
+	e1kx_hw_swflag_release(priv);
+	/* The device commits on its own: firmware need not wait for it */
 	if (!err)
 		err = e1kx_nvm_commit(priv);
-	e1kx_hw_swflag_release(priv);
+out:
+	mutex_unlock(&priv->phy_lock);
 	return err;
 }
 

@@ -2,6 +2,7 @@
 /*
  * e1kx: internal PHY access over MDIC, autonegotiation and link state.
  */
+#include <linux/delay.h>
 #include <linux/iopoll.h>
 #include <linux/mii.h>
 
@@ -120,10 +121,43 @@ u32 e1kx_phy_ctrl_link_bits(const struct e1kx_priv *priv)
 	return ctrl;
 }
 
+static u16 e1kx_phy_bmcr(struct e1kx_priv *priv)
+{
+	u16 bmcr;
+
+	return e1kx_phy_read(priv, MII_BMCR, &bmcr) ? BMCR_RESET : bmcr;
+}
+
+/* A PHY soft reset clears BMCR_RESET when done */
+static int e1kx_phy_wait_reset(struct e1kx_priv *priv)
+{
+	u16 bmcr;
+
+	return read_poll_timeout(e1kx_phy_bmcr, bmcr, !(bmcr & BMCR_RESET),
+				 1000, E1KX_PHY_RESET_TIMEOUT_US, false, priv);
+}
+
+/*
+ * MDI crossover: automatic while autonegotiating; the 82574's PHY needs it
+ * fixed (MDI) whenever speed and duplex are forced. A PHY without the
+ * register (QEMU's model answers MDIC with an error) is left as it is.
+ */
+static void e1kx_phy_set_mdix(struct e1kx_priv *priv, u16 mode)
+{
+	u16 pscr;
+
+	if (e1kx_phy_read(priv, E1KX_PHY_SPEC_CTRL, &pscr))
+		return;
+	pscr &= ~E1KX_PSCR_MDIX;
+	pscr |= FIELD_PREP(E1KX_PSCR_MDIX, mode);
+	e1kx_phy_write(priv, E1KX_PHY_SPEC_CTRL, pscr);
+}
+
 /* A forced speed and duplex take effect in the PHY with a soft reset */
 static int e1kx_phy_forced(struct e1kx_priv *priv)
 {
 	u16 bmcr = BMCR_RESET;
+	int err;
 
 	if (priv->forced_speed == SPEED_100)
 		bmcr |= BMCR_SPEED100;
@@ -131,7 +165,36 @@ static int e1kx_phy_forced(struct e1kx_priv *priv)
 		bmcr |= BMCR_FULLDPLX;
 	e1kx_ctrl_update(priv, E1KX_CTRL_LINK_MODE,
 			 e1kx_phy_ctrl_link_bits(priv));
-	return e1kx_phy_write(priv, MII_BMCR, bmcr);
+	e1kx_phy_set_mdix(priv, E1KX_PSCR_MDIX_MDI);
+	err = e1kx_phy_write(priv, MII_BMCR, bmcr);
+	return err ?: e1kx_phy_wait_reset(priv);
+}
+
+/*
+ * Reset a PHY that stopped working: CTRL.PHY_RST, a hard reset, unless
+ * firmware blocks PHY resets (MANC), then a BMCR soft reset. The caller
+ * applies the link configuration again.
+ */
+int e1kx_phy_reset(struct e1kx_priv *priv)
+{
+	int err;
+
+	if (e1kx_rd32(priv, E1KX_MANC) & E1KX_MANC_BLK_PHY_RST_ON_IDE) {
+		err = e1kx_phy_write(priv, MII_BMCR, BMCR_RESET);
+		return err ?: e1kx_phy_wait_reset(priv);
+	}
+	mutex_lock(&priv->phy_lock);
+	err = e1kx_hw_swflag_acquire(priv);
+	e1kx_ctrl_update(priv, 0, E1KX_CTRL_PHY_RST);
+	e1kx_flush(priv);
+	usleep_range(E1KX_PHY_RST_ASSERT_US, 2 * E1KX_PHY_RST_ASSERT_US);
+	e1kx_ctrl_update(priv, E1KX_CTRL_PHY_RST, 0);
+	e1kx_flush(priv);
+	msleep(E1KX_PHY_RST_CFG_MS);
+	if (!err)
+		e1kx_hw_swflag_release(priv);
+	mutex_unlock(&priv->phy_lock);
+	return 0;
 }
 
 /* Program the PHY from the ethtool settings: autonegotiate or force */
@@ -145,6 +208,7 @@ int e1kx_phy_apply_config(struct e1kx_priv *priv)
 	}
 
 	e1kx_ctrl_update(priv, E1KX_CTRL_FRCSPD | E1KX_CTRL_FRCDPX, 0);
+	e1kx_phy_set_mdix(priv, E1KX_PSCR_MDIX_AUTO);
 	err = e1kx_phy_write(priv, MII_ADVERTISE, ADVERTISE_CSMA | priv->adv |
 			     e1kx_pause_adv(priv));
 	if (!err)
@@ -209,7 +273,7 @@ void e1kx_phy_power_down(struct e1kx_priv *priv)
 {
 	u16 bmcr;
 
-	if (priv->wol || priv->mng_enabled)
+	if (priv->wol || e1kx_hw_mng_enabled(priv))
 		return;
 	if (e1kx_phy_read(priv, MII_BMCR, &bmcr))
 		return;
@@ -240,6 +304,7 @@ bool e1kx_phy_hung(struct e1kx_priv *priv)
 		stat1000 = E1KX_STAT1000_IDLE_ERR;
 	} else if (e1kx_phy_read(priv, E1KX_PHY_RX_ERR_CNT, &rx_err) ||
 		   e1kx_phy_read(priv, MII_STAT1000, &stat1000)) {
+		priv->phy_hang_passes = 0;
 		return false;
 	}
 	saturated = rx_err == E1KX_PHY_RX_ERR_MAX &&

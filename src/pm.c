@@ -33,8 +33,8 @@ static void e1kx_wol_arm(struct e1kx_priv *priv)
 	}
 	/*
 	 * The MAC matches the wake-up frames, so it must be programmed again
-	 * after the reset that quiesced it, and the PHY (powered down by a
-	 * close) must keep the link.
+	 * after the reset that quiesced it, and the PHY (powered down if WoL
+	 * was set only after a close) must keep the link.
 	 */
 	e1kx_hw_init(priv);
 	e1kx_wr32(priv, E1KX_CTRL_EXT, e1kx_rd32(priv, E1KX_CTRL_EXT) &
@@ -46,6 +46,8 @@ static void e1kx_wol_arm(struct e1kx_priv *priv)
 			 E1KX_CTRL_EN_PHY_PWR_MGMT);
 	e1kx_wr32(priv, E1KX_WUFC, wufc);
 	e1kx_wr32(priv, E1KX_WUC, E1KX_WUC_PME_EN);
+	/* Matching wake-up frames needs no DMA: keep the bus quiet */
+	e1kx_hw_master_disable(priv);
 }
 
 /* Keep what sleep left armed, for debugfs (pm_snapshot) */
@@ -95,6 +97,7 @@ static int e1kx_restart(struct e1kx_priv *priv)
 	int err = 0;
 
 	rtnl_lock();
+	e1kx_aspm_disable(priv->pdev);
 	e1kx_wr32(priv, E1KX_WUC, 0);
 	e1kx_wr32(priv, E1KX_WUFC, 0);
 	e1kx_wr32(priv, E1KX_WUS, E1KX_WUS_ALL);
@@ -102,14 +105,15 @@ static int e1kx_restart(struct e1kx_priv *priv)
 	e1kx_hw_init(priv);
 	if (netif_running(netdev)) {
 		netif_carrier_off(netdev);
-		err = e1kx_alloc_rings(priv);
+		/* Link first, as at open: the watchdog starts with e1kx_up() */
+		err = e1kx_phy_apply_config(priv);
+		if (!err)
+			err = e1kx_alloc_rings(priv);
 		if (!err) {
 			err = e1kx_up(priv);
 			if (err)
 				e1kx_free_rings(priv);
 		}
-		if (!err)
-			err = e1kx_phy_apply_config(priv);
 		if (err) {
 			netdev_err(netdev, "restart failed: %d\n", err);
 			dev_close(netdev);

@@ -397,9 +397,15 @@ int e1kx_rx_poll(struct e1kx_rx_ring *ring, int budget)
 	return done;
 }
 
+/*
+ * A ring that fails to allocate keeps what it got: the caller frees it
+ * with e1kx_rx_ring_free(), which takes partial rings, once the pools'
+ * NAPI instance is idle (page_pool_destroy() requires it).
+ */
 int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 		       unsigned int qid, unsigned int count)
 {
+	struct napi_struct *napi = &priv->q_vector[qid].napi;
 	/*
 	 * The pool syncs whole pages for the device when they come back. It
 	 * takes back up to E1KX_RX_POOL_PAGES(count) pages, six times what
@@ -428,61 +434,44 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 		.nid		= dev_to_node(&priv->pdev->dev),
 	};
 	struct device *dev = &priv->pdev->dev;
-	int err = -ENOMEM;
+	struct page_pool *pool;
+	int err;
 
 	BUILD_BUG_ON(PAGE_SIZE << E1KX_RX_PAGE_ORDER < E1KX_RX_TRUESIZE);
-	ring->bufs = kvcalloc(count, sizeof(*ring->bufs), GFP_KERNEL);
-	if (!ring->bufs)
-		return -ENOMEM;
-	ring->desc = dma_alloc_coherent(dev, count * sizeof(*ring->desc),
-					&ring->dma, GFP_KERNEL);
-	if (!ring->desc)
-		goto err_pages;
-	ring->pool = page_pool_create(&pp);
-	if (IS_ERR(ring->pool)) {
-		err = PTR_ERR(ring->pool);
-		goto err_desc;
-	}
-	ring->copy_pool = page_pool_create(&copy_pp);
-	if (IS_ERR(ring->copy_pool)) {
-		err = PTR_ERR(ring->copy_pool);
-		goto err_pool;
-	}
-	err = xdp_rxq_info_reg(&ring->xdp_rxq, priv->netdev, qid,
-			       priv->q_vector[qid].napi.napi_id);
-	if (err)
-		goto err_copy_pool;
-	err = xdp_rxq_info_reg_mem_model(&ring->xdp_rxq, MEM_TYPE_PAGE_POOL,
-					 ring->pool);
-	if (err)
-		goto err_rxq;
+	/* Both pools are this pair's NAPI's alone, and netlink shows so */
+	e1kx_pp_set_owner(&pp, priv->netdev, napi);
+	e1kx_pp_set_owner(&copy_pp, priv->netdev, napi);
 	ring->dev = dev;
 	ring->netdev = priv->netdev;
-	ring->napi = &priv->q_vector[qid].napi;
+	ring->napi = napi;
 	ring->count = count;
 	ring->qid = qid;
 	ring->tail = priv->io + E1KX_RDT(qid);
 	ring->skb = NULL;
 	ring->frame_bad = false;
 	ring->starved = false;
-	return 0;
 
-err_rxq:
-	xdp_rxq_info_unreg(&ring->xdp_rxq);
-err_copy_pool:
-	page_pool_destroy(ring->copy_pool);
-	ring->copy_pool = NULL;
-err_pool:
-	page_pool_destroy(ring->pool);
-	ring->pool = NULL;
-err_desc:
-	dma_free_coherent(dev, count * sizeof(*ring->desc), ring->desc,
-			  ring->dma);
-	ring->desc = NULL;
-err_pages:
-	kvfree(ring->bufs);
-	ring->bufs = NULL;
-	return err;
+	ring->bufs = kvcalloc(count, sizeof(*ring->bufs), GFP_KERNEL);
+	if (!ring->bufs)
+		return -ENOMEM;
+	ring->desc = dma_alloc_coherent(dev, count * sizeof(*ring->desc),
+					&ring->dma, GFP_KERNEL);
+	if (!ring->desc)
+		return -ENOMEM;
+	pool = page_pool_create(&pp);
+	if (IS_ERR(pool))
+		return PTR_ERR(pool);
+	ring->pool = pool;
+	pool = page_pool_create(&copy_pp);
+	if (IS_ERR(pool))
+		return PTR_ERR(pool);
+	ring->copy_pool = pool;
+	err = xdp_rxq_info_reg(&ring->xdp_rxq, priv->netdev, qid,
+			       napi->napi_id);
+	if (err)
+		return err;
+	return xdp_rxq_info_reg_mem_model(&ring->xdp_rxq, MEM_TYPE_PAGE_POOL,
+					  ring->pool);
 }
 
 /* Give every posted page back to the pool; the device must be stopped */
@@ -505,18 +494,22 @@ void e1kx_rx_ring_release_bufs(struct e1kx_rx_ring *ring)
 	}
 }
 
-/* Free the ring and every page it holds; the device must be stopped */
+/*
+ * Free the ring and every page it holds, or what a failed
+ * e1kx_rx_ring_alloc() got; the device must be stopped and the pools' NAPI
+ * idle
+ */
 void e1kx_rx_ring_free(struct e1kx_rx_ring *ring)
 {
-	if (!ring->desc)
-		return;
 	e1kx_rx_ring_release_bufs(ring);
 	/* The pool's XDP registration holds a reference of its own */
-	xdp_rxq_info_unreg(&ring->xdp_rxq);
+	if (xdp_rxq_info_is_reg(&ring->xdp_rxq))
+		xdp_rxq_info_unreg(&ring->xdp_rxq);
 	page_pool_destroy(ring->pool);
 	page_pool_destroy(ring->copy_pool);
-	dma_free_coherent(ring->dev, ring->count * sizeof(*ring->desc),
-			  ring->desc, ring->dma);
+	if (ring->desc)
+		dma_free_coherent(ring->dev, ring->count * sizeof(*ring->desc),
+				  ring->desc, ring->dma);
 	kvfree(ring->bufs);
 	ring->pool = NULL;
 	ring->copy_pool = NULL;
@@ -592,12 +585,6 @@ void e1kx_rx_enable(struct e1kx_priv *priv)
 
 	e1kx_rctl_update(priv, E1KX_RCTL_FEATURE_MASK,
 			 set | e1kx_rctl_feature_bits(priv));
-}
-
-void e1kx_rx_disable(struct e1kx_priv *priv)
-{
-	e1kx_rctl_update(priv, E1KX_RCTL_EN, 0);
-	e1kx_flush(priv);
 }
 
 /* Change RCTL bits; every RCTL writer goes through rctl_lock */

@@ -245,14 +245,13 @@ static void e1kx_lb_fill(u8 *frame, const u8 *addr, unsigned int n)
 
 static void e1kx_lb_setup(struct e1kx_priv *priv, struct e1kx_lb *lb)
 {
-	u32 ctrl = e1kx_rd32(priv, E1KX_CTRL);
 	unsigned int i;
 
 	/* Force 1000/full so the MAC loops without a link partner */
-	ctrl &= ~E1KX_CTRL_SPEED;
-	ctrl |= E1KX_CTRL_SLU | E1KX_CTRL_FRCSPD | E1KX_CTRL_FRCDPX |
-		E1KX_CTRL_FD | FIELD_PREP(E1KX_CTRL_SPEED, E1KX_STATUS_SPEED_1000);
-	e1kx_wr32(priv, E1KX_CTRL, ctrl);
+	e1kx_ctrl_update(priv, E1KX_CTRL_SPEED,
+			 E1KX_CTRL_SLU | E1KX_CTRL_FRCSPD | E1KX_CTRL_FRCDPX |
+			 E1KX_CTRL_FD |
+			 FIELD_PREP(E1KX_CTRL_SPEED, E1KX_STATUS_SPEED_1000));
 
 	for (i = 0; i < E1KX_LB_DESC; i++)
 		lb->rx[i].read.addr = cpu_to_le64(lb->dma + E1KX_LB_RXBUF_OFF +

@@ -128,24 +128,31 @@ int e1kx_stats_init(struct e1kx_priv *priv)
 	return 0;
 }
 
-/* Fold the clear-on-read registers into the 64-bit totals */
+/*
+ * Fold the clear-on-read registers into the 64-bit totals. The registers
+ * are read outside the lock (~60 reads, interrupts stay on), which guards
+ * only the addition: a read clears what it returns, so a fold by the
+ * watchdog and one by an ethtool reader each add what they cleared.
+ */
 void e1kx_stats_update_hw(struct e1kx_priv *priv)
 {
+	u64 val[E1KX_HWS_NUM];
 	unsigned long flags;
 	unsigned int i;
 
 	if (pci_channel_offline(priv->pdev))
 		return;
-	spin_lock_irqsave(&priv->hw_stats_lock, flags);
 	for (i = 0; i < E1KX_HWS_NUM; i++) {
 		const struct e1kx_hw_stat *s = &e1kx_hw_stats[i];
-		u64 val = e1kx_rd32(priv, s->reg);
 
+		val[i] = e1kx_rd32(priv, s->reg);
 		if (s->is64)
-			val |= (u64)e1kx_rd32(priv, s->reg +
-					      E1KX_STAT_HI_OFFSET) << 32;
-		priv->hw_stats[i] += val;
+			val[i] |= (u64)e1kx_rd32(priv, s->reg +
+						 E1KX_STAT_HI_OFFSET) << 32;
 	}
+	spin_lock_irqsave(&priv->hw_stats_lock, flags);
+	for (i = 0; i < E1KX_HWS_NUM; i++)
+		priv->hw_stats[i] += val[i];
 	spin_unlock_irqrestore(&priv->hw_stats_lock, flags);
 }
 
@@ -159,6 +166,7 @@ static void e1kx_ring_stats_read(const struct e1kx_ring_stats *s,
 		out->packets = s->packets;
 		out->bytes = s->bytes;
 		out->restarts = s->restarts;
+		out->wakes = s->wakes;
 		out->drops = s->drops;
 		out->errors = s->errors;
 		out->length_errors = s->length_errors;
@@ -213,6 +221,111 @@ void e1kx_get_stats64(struct net_device *netdev,
 	stats->tx_carrier_errors = hw[E1KX_HWS_TNCRS];
 	stats->tx_errors = hw[E1KX_HWS_ECOL] + hw[E1KX_HWS_LATECOL];
 	spin_unlock_irqrestore(&priv->hw_stats_lock, flags);
+}
+
+/*
+ * Per-queue statistics for netlink (qstats-get). They come from the same
+ * ring counters as ndo_get_stats64, which never resets them: a queue that
+ * ethtool -L took away keeps its counts in its ring, and the base stats
+ * report those, so base plus live queues equals the device totals.
+ */
+static void e1kx_qstats_rx(const struct e1kx_rx_ring *ring,
+			   struct netdev_queue_stats_rx *rx)
+{
+	struct e1kx_ring_stats rs;
+
+	e1kx_ring_stats_read(&ring->stats, &rs);
+	rx->packets += rs.packets;
+	rx->bytes += rs.bytes;
+	rx->alloc_fail += rs.alloc_fail;
+	rx->csum_bad += rs.csum_err;
+}
+
+static void e1kx_qstats_tx(const struct e1kx_tx_ring *ring,
+			   struct netdev_queue_stats_tx *tx)
+{
+	struct e1kx_ring_stats rs;
+
+	e1kx_ring_stats_read(&ring->stats, &rs);
+	tx->packets += rs.packets;
+	tx->bytes += rs.bytes;
+	tx->stop += rs.restarts;
+	tx->wake += rs.wakes;
+}
+
+static void e1kx_get_queue_stats_rx(struct net_device *netdev, int idx,
+				    struct netdev_queue_stats_rx *rx)
+{
+	struct e1kx_priv *priv = netdev_priv(netdev);
+
+	rx->packets = 0;
+	rx->bytes = 0;
+	rx->alloc_fail = 0;
+	rx->csum_bad = 0;
+	e1kx_qstats_rx(&priv->rx_ring[idx], rx);
+}
+
+static void e1kx_get_queue_stats_tx(struct net_device *netdev, int idx,
+				    struct netdev_queue_stats_tx *tx)
+{
+	struct e1kx_priv *priv = netdev_priv(netdev);
+
+	tx->packets = 0;
+	tx->bytes = 0;
+	tx->stop = 0;
+	tx->wake = 0;
+	e1kx_qstats_tx(&priv->tx_ring[idx], tx);
+}
+
+/*
+ * Counts no live queue holds: the queues ethtool -L took away, and the
+ * frames the MAC dropped before any queue saw them. The MAC counts those
+ * per port, not per queue, so they appear at the device level only:
+ * missed frames (no room in the packet buffer) as overruns, and with the
+ * frames it discarded as bad in hw_drops.
+ */
+static void e1kx_get_base_stats(struct net_device *netdev,
+				struct netdev_queue_stats_rx *rx,
+				struct netdev_queue_stats_tx *tx)
+{
+	struct e1kx_priv *priv = netdev_priv(netdev);
+	const u64 *hw = priv->hw_stats;
+	unsigned long flags;
+	unsigned int q;
+
+	rx->packets = 0;
+	rx->bytes = 0;
+	rx->alloc_fail = 0;
+	rx->csum_bad = 0;
+	for (q = netdev->real_num_rx_queues; q < E1KX_MAX_QUEUE_PAIRS; q++)
+		e1kx_qstats_rx(&priv->rx_ring[q], rx);
+
+	tx->packets = 0;
+	tx->bytes = 0;
+	tx->stop = 0;
+	tx->wake = 0;
+	for (q = netdev->real_num_tx_queues; q < E1KX_MAX_QUEUE_PAIRS; q++)
+		e1kx_qstats_tx(&priv->tx_ring[q], tx);
+
+	/* What the watchdog last folded, as ndo_get_stats64 reports it */
+	spin_lock_irqsave(&priv->hw_stats_lock, flags);
+	rx->hw_drop_overruns = hw[E1KX_HWS_MPC];
+	rx->hw_drops = hw[E1KX_HWS_MPC] + hw[E1KX_HWS_CRCERRS] +
+		       hw[E1KX_HWS_ALGNERRC] + hw[E1KX_HWS_SYMERRS] +
+		       hw[E1KX_HWS_RXERRC] + hw[E1KX_HWS_CEXTERR] +
+		       hw[E1KX_HWS_RLEC] + hw[E1KX_HWS_ROC] + hw[E1KX_HWS_RUC];
+	spin_unlock_irqrestore(&priv->hw_stats_lock, flags);
+}
+
+static const struct netdev_stat_ops e1kx_stat_ops = {
+	.get_queue_stats_rx	= e1kx_get_queue_stats_rx,
+	.get_queue_stats_tx	= e1kx_get_queue_stats_tx,
+	.get_base_stats		= e1kx_get_base_stats,
+};
+
+void e1kx_stats_setup(struct e1kx_priv *priv)
+{
+	e1kx_set_stat_ops(priv->netdev, &e1kx_stat_ops);
 }
 
 int e1kx_stats_count(struct e1kx_priv *priv)

@@ -63,7 +63,9 @@ netdev_features_t e1kx_features_check(struct sk_buff *skb,
 	if (skb->ip_summed == CHECKSUM_PARTIAL &&
 	    skb_checksum_start_offset(skb) + skb->csum_offset > U8_MAX)
 		features &= ~(NETIF_F_CSUM_MASK | NETIF_F_GSO_MASK);
-	else if (skb_is_gso(skb) && skb_tcp_all_headers(skb) > U8_MAX)
+	else if ((skb_shinfo(skb)->gso_type &
+		  (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)) &&
+		 skb_tcp_all_headers(skb) > U8_MAX)
 		features &= ~NETIF_F_GSO_MASK;
 
 	return vlan_features_check(skb, features);
@@ -260,22 +262,20 @@ static void e1kx_tx_dropped(struct e1kx_tx_ring *ring)
 		writel(ring->next_to_use, ring->tail);
 }
 
-/* Stop the queue when a worst-case packet would not fit any more */
+/*
+ * Stop the queue when a worst-case packet would not fit any more. The
+ * helper looks again after stopping, in case a reclaim made room meanwhile
+ * (its barrier pairs with the one in the wake below).
+ */
 static void e1kx_tx_maybe_stop(struct e1kx_tx_ring *ring)
 {
-	if (likely(e1kx_tx_unused(ring) >= E1KX_TX_DESC_NEEDED))
+	if (likely(netif_txq_maybe_stop(e1kx_txq(ring), e1kx_tx_unused(ring),
+					E1KX_TX_DESC_NEEDED,
+					E1KX_TX_DESC_NEEDED)))
 		return;
-
-	netif_tx_stop_queue(e1kx_txq(ring));
-	/* Pairs with the barrier in e1kx_tx_clean() before it wakes us */
-	smp_mb();
-	if (e1kx_tx_unused(ring) < E1KX_TX_DESC_NEEDED) {
-		u64_stats_update_begin(&ring->stats.syncp);
-		ring->stats.restarts++;
-		u64_stats_update_end(&ring->stats.syncp);
-		return;
-	}
-	netif_tx_start_queue(e1kx_txq(ring));
+	u64_stats_update_begin(&ring->stats.syncp);
+	ring->stats.restarts++;
+	u64_stats_update_end(&ring->stats.syncp);
 }
 
 static bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget);
@@ -393,7 +393,8 @@ int e1kx_tx_xdp_frame(struct e1kx_tx_ring *ring, struct xdp_frame *xdpf,
 
 /*
  * XDP_TX buffers go back to this pair's RX pool, whose NAPI context this
- * is unless the budget is 0 (netpoll, or the ring drained on the way down).
+ * is unless the budget is 0 (the ring drained on the way down, in process
+ * context: e1kx_tx_clean() leaves XDP buffers alone outside NAPI).
  */
 static void e1kx_tx_free(struct e1kx_tx_buf *fbuf, int napi_budget)
 {
@@ -451,6 +452,13 @@ static bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget)
 		if (!(READ_ONCE(ring->desc[fbuf->eop].status_opts) &
 		      cpu_to_le32(E1KX_TXD_STA_DD)))
 			break;
+		/*
+		 * Outside NAPI (netpoll may call with interrupts off, or the
+		 * sender) no XDP or page_pool call is allowed: XDP frames
+		 * wait for the pair's next NAPI poll.
+		 */
+		if (unlikely(!napi_budget && fbuf->type != E1KX_TX_BUF_SKB))
+			break;
 		dma_rmb();
 		pkts++;
 		segs += fbuf->segs;
@@ -461,19 +469,20 @@ static bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget)
 		return false;
 
 	WRITE_ONCE(ring->next_to_clean, ntc);
-	netdev_tx_completed_queue(txq, pkts, bytes);
 	u64_stats_update_begin(&ring->stats.syncp);
 	ring->stats.packets += segs;
 	ring->stats.bytes += bytes;
 	u64_stats_update_end(&ring->stats.syncp);
 
-	if (unlikely(netif_tx_queue_stopped(txq))) {
-		/* Pairs with smp_mb() in e1kx_tx_maybe_stop() */
-		smp_mb();
-		/* Not while e1kx_down() is taking the datapath apart */
-		if (e1kx_tx_unused(ring) >= E1KX_TX_WAKE_THRESH &&
-		    test_bit(E1KX_STATE_UP, &ring->priv->state))
-			netif_tx_wake_queue(txq);
+	/* BQL, then a wake; never while e1kx_down() takes the datapath apart */
+	if (unlikely(!__netif_txq_completed_wake(txq, pkts, bytes,
+						 e1kx_tx_unused(ring),
+						 E1KX_TX_WAKE_THRESH,
+						 !test_bit(E1KX_STATE_UP,
+							   &ring->priv->state)))) {
+		u64_stats_update_begin(&ring->stats.syncp);
+		ring->stats.wakes++;
+		u64_stats_update_end(&ring->stats.syncp);
 	}
 	return true;
 }

@@ -13,7 +13,6 @@ source "$(dirname "$0")/lib.sh"
 # shellcheck source=lib_net.sh
 source "$(dirname "$0")/lib_net.sh"
 
-N=$((8 * 1024 * 1024))
 ktap_plan 6
 grep -qw pci=nomsi /proc/cmdline || ktap_skip_all "needs kernel argument pci=nomsi"
 unload_e1kx
@@ -32,25 +31,7 @@ else
 	ktap_fail "$NET_IF interrupt is IO-APIC (INTx), no MSI/MSI-X" "${lines:-no line for $NET_IF}"
 fi
 count() { irqs | awk '{for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i} END {print s + 0}'; }
-c0=$(count)
-if wait_ping "$P4" 30 && ping -c 5 -i 0.2 -W 3 "$P4" >/dev/null; then
-	ktap_ok "IPv4 ping guest -> peer (5/5)"
-else
-	ktap_fail "IPv4 ping guest -> peer (5/5)"
-fi
-if peer "ping -c 5 -i 0.2 -W 3 $G6" >/dev/null || { peer_wait_ping "$G6" 30 && peer "ping -c 5 -i 0.2 -W 3 $G6" >/dev/null; }; then
-	ktap_ok "IPv6 ping peer -> guest (5/5)"
-else
-	ktap_fail "IPv6 ping peer -> guest (5/5)"
-fi
-ktap_check "TCP 8 MiB guest -> peer intact" xfer_to_peer "$P4" 5601 $N 300
-ktap_check "TCP 8 MiB peer -> guest intact" xfer_from_peer "$G4" 5602 $N 300
-c1=$(count)
-if [ $((c1 - c0)) -gt 10 ]; then
-	ktap_ok "INTx count grew with traffic (+$((c1 - c0)))"
-else
-	ktap_fail "INTx count grew with traffic" "+$((c1 - c0))"
-fi
+net_irq_traffic INTx count
 
 unload_e1kx
 ktap_finish

@@ -94,7 +94,7 @@ ktap_check "error counters are 0${errs:+ ($errs)}" test -z "$errs"
 # --- -d -------------------------------------------------------------------
 raw=$(ethtool -d "$IF" raw on | od -An -v -tx1 | wc -w)
 hex=$(ethtool -d "$IF" | awk '/^0x/ {n += NF - 1} END {print n + 0}')
-ktap_check "-d raw on: 244 bytes (got $raw), hex dump the same ($hex)" test "$raw/$hex" = 244/244
+ktap_check "-d raw on: 264 bytes (got $raw), hex dump the same ($hex)" test "$raw/$hex" = 264/264
 ver=$(python3 - "$IF" <<'PY'
 import ctypes, fcntl, socket, struct, sys
 buf = ctypes.create_string_buffer(12 + 4096)
@@ -106,7 +106,7 @@ print("%#010x %d" % (ver, ln))
 PY
 )
 rev=$(cat "/sys/bus/pci/devices/$(nic_bdf 0)/revision")
-want=$(printf '%#010x 244' $(((1 << 24) | (rev << 16) | 0x10d3)))
+want=$(printf '%#010x 264' $(((1 << 24) | (rev << 16) | 0x10d3)))
 ktap_check "GREGS version stamp/len: $ver (want $want)" test "$ver" = "$want"
 et_regs
 mac=$(cat "/sys/class/net/$IF/address")

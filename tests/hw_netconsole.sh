@@ -27,6 +27,8 @@ source "$(dirname "$0")/lib_ev.sh"
 SCALE=${E1KX_TIMEOUT_SCALE:-1}
 SECS=${E1KX_NETCONSOLE_SECS:-120}
 NC_PORT=6666
+modinfo netconsole >/dev/null 2>&1 ||
+	ktap_skip_all "this kernel has no netconsole module"
 ktap_plan 8
 net_tap_setup 0 || ktap_bail "cannot set up NIC 0 (driver $E1KX_DRIVER)"
 peer_tmp_init || ktap_bail "no host temp dir"

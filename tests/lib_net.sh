@@ -27,6 +27,8 @@
 #                                  -P N --cport BASE) spread over queues 0/1
 #                                  (or all toward Q), and the queue the
 #                                  Toeplitz hash predicts for each
+# Smoke:    net_irq_traffic KIND COUNTFN  ping v4/v6, 8 MiB TCP each way and
+#                                  the interrupt count grew (5 results)
 # Reports:  tx_timeouts IF          lines of TX watchdog timeouts on IF since
 #                                  the test started (the runner fails a
 #                                  test on them too)
@@ -223,6 +225,35 @@ xfer_from_peer() {
 	rm -f "$out"
 	echo "# peer->guest [$addr]:$port sent: ${s:-none} recv: ${r:-none}"
 	[ -n "$s" ] && [ "$s" = "$r" ] && [ "${s%% *}" = "$n" ]
+}
+
+# net_irq_traffic KIND COUNTFN: five KTAP results on the NIC net_tap_setup
+# brought up: IPv4 ping guest -> peer, IPv6 ping peer -> guest, 8 MiB over
+# TCP each way intact, and the KIND interrupt count (printed by COUNTFN)
+# grew with that traffic.
+net_irq_traffic() {
+	local kind=$1 countfn=$2 n=$((8 * 1024 * 1024)) c0 c1
+
+	c0=$($countfn)
+	if wait_ping "$P4" 30 && ping -c 5 -i 0.2 -W 3 "$P4" >/dev/null; then
+		ktap_ok "IPv4 ping guest -> peer (5/5)"
+	else
+		ktap_fail "IPv4 ping guest -> peer (5/5)"
+	fi
+	if peer "ping -c 5 -i 0.2 -W 3 $G6" >/dev/null ||
+		{ peer_wait_ping "$G6" 30 && peer "ping -c 5 -i 0.2 -W 3 $G6" >/dev/null; }; then
+		ktap_ok "IPv6 ping peer -> guest (5/5)"
+	else
+		ktap_fail "IPv6 ping peer -> guest (5/5)"
+	fi
+	ktap_check "TCP 8 MiB guest -> peer intact" xfer_to_peer "$P4" 5601 $n 300
+	ktap_check "TCP 8 MiB peer -> guest intact" xfer_from_peer "$G4" 5602 $n 300
+	c1=$($countfn)
+	if [ $((c1 - c0)) -gt 10 ]; then
+		ktap_ok "$kind count grew with traffic (+$((c1 - c0)))"
+	else
+		ktap_fail "$kind count grew with traffic" "+$((c1 - c0))"
+	fi
 }
 
 tx_timeouts() {
