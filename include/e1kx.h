@@ -27,7 +27,10 @@
 #include "e1kx_regs.h"
 
 #define E1KX_DRV_NAME		"e1kx"
-#define E1KX_DRV_VERSION	"0.1.0"
+/* Set by Kbuild from scripts/e1kx-version (git describe, or VERSION) */
+#ifndef E1KX_DRV_VERSION
+#define E1KX_DRV_VERSION	"0~unknown"
+#endif
 
 /* NVM layout: words 0x00..0x3f are checksummed to a fixed value */
 #define E1KX_NVM_WORDS		64

@@ -6,11 +6,38 @@
 # kselftest) and of linux-source-6.12 (its newer checkpatch.pl, and ynl with
 # the netlink specs for tests/nl_qstats.sh) we use.
 # Idempotent: quick when everything is already present.
+#
+#   scripts/install-deps.sh --build-only
+#
+# installs only what building, installing and signing e1kx.ko needs on a
+# machine that runs it: the compiler and kbuild's tools, and the headers of
+# the running kernel (linux-headers-$(uname -r)).
 set -euo pipefail
 
+# make, make install, make sign
+BUILD_PKGS=(build-essential bc bison flex libelf-dev libssl-dev dwarves kmod
+	openssl xz-utils)
+
+if [ "${1:-}" = --build-only ]; then
+	PKGS=("${BUILD_PKGS[@]}" "linux-headers-$(uname -r)")
+	missing=()
+	for p in "${PKGS[@]}"; do
+		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null |
+			grep -q '^ii' || missing+=("$p")
+	done
+	[ "${#missing[@]}" -gt 0 ] || exit 0
+	echo "install-deps: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	exec apt-get install -y -qq --no-install-recommends "${missing[@]}"
+elif [ $# -gt 0 ]; then
+	echo "usage: install-deps.sh [--build-only]" >&2
+	exit 2
+fi
+
 PKGS=(
-	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod cpio
-	xz-utils python3 sparse clang libbpf-dev
+	"${BUILD_PKGS[@]}" cpio python3 sparse clang libbpf-dev
+	dkms dh-dkms debhelper dpkg-dev fakeroot lintian
 	qemu-system-x86 busybox-static
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12
 	ethtool iproute2 iperf3 iputils-ping tcpdump netsniff-ng socat

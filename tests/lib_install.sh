@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers for the install tests (sourced after lib.sh): writable overlays
+# of the guest's read-only root, file snapshots, command logs.
+#
+#   install_ovl DIR...   tmpfs-backed overlay over each DIR (removed, and
+#                        e1kx unloaded, when the test exits)
+#   snapshot DIR...      every file under DIR with its checksum, sorted
+#   snapshot_names DIR...  every file and symlink name under DIR, sorted
+#   log CMD...           run CMD, its output (last 40 lines) as TAP
+#                        comments; CMD's exit status
+
+_ovl=/run/e1kx-install
+_ovl_mounted=()
+
+_install_cleanup() {
+	local i
+
+	rmmod e1kx 2>/dev/null || true
+	for ((i = ${#_ovl_mounted[@]} - 1; i >= 0; i--)); do
+		umount -l "${_ovl_mounted[i]}" 2>/dev/null || true
+	done
+	rm -rf "$_ovl"
+}
+
+install_ovl() {
+	local d n
+
+	modprobe overlay 2>/dev/null || true
+	grep -qw overlay /proc/filesystems || return 1
+	trap _install_cleanup EXIT
+	for d in "$@"; do
+		n=${d//\//_}
+		mkdir -p "$_ovl/$n/upper" "$_ovl/$n/work" "$d"
+		mount -t overlay overlay \
+			-o "lowerdir=$d,upperdir=$_ovl/$n/upper,workdir=$_ovl/$n/work" \
+			"$d" || return 1
+		_ovl_mounted+=("$d")
+	done
+}
+
+# (a DIR that does not exist has no files: not an error)
+snapshot() {
+	{ find "$@" -xdev -type f -print0 2>/dev/null || true; } |
+		sort -z | xargs -0r md5sum
+}
+
+snapshot_names() {
+	{ find "$@" -xdev \( -type f -o -type l \) 2>/dev/null || true; } | sort
+}
+
+log() {
+	local rc=0
+
+	"$@" >/tmp/e1kx-install.out 2>&1 || rc=$?
+	tail -n 40 /tmp/e1kx-install.out | sed 's/^/# /'
+	return $rc
+}
