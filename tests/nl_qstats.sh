@@ -67,25 +67,25 @@ ktap_check "qstats rx-bytes grew by at least 300 x 1042 (+$((rb1 - rb0)))" \
 	test $((rb1 - rb0)) -ge $((300 * 1042))
 nl_check "after traffic: device totals bracket the rtnl counters" totals
 
+# pairs N: ethtool -L combined N, then link and ping back (one result)
+pairs() {
+	if ethtool -L "$NET_IF" combined "$1" && wait_carrier "$NET_IF" 15 &&
+	   wait_ping "$P4" 30; then
+		ktap_ok "ethtool -L combined $1"
+	else
+		ktap_fail "ethtool -L combined $1" "no link or ping afterwards"
+	fi
+}
+
 # One pair: queue 1's counts move to the base stats, totals stay whole.
-if ethtool -L "$NET_IF" combined 1 && wait_carrier "$NET_IF" 15 &&
-   wait_ping "$P4" 30; then
-	ktap_ok "ethtool -L combined 1"
-else
-	ktap_fail "ethtool -L combined 1" "no link or ping afterwards"
-fi
+pairs 1
 nl_check "one pair: queues, NAPI and pools linked" links 1
 nl_check "one pair: qstats for queue 0 only" queues 1
 rx2=$(python3 "$NL" "$NET_IF" get rx-packets)
 ktap_check "one pair: device rx-packets kept ($rx1 -> $rx2)" test "$rx2" -ge "$rx1"
 nl_check "one pair: device totals (base + queue 0) bracket rtnl" totals
 
-if ethtool -L "$NET_IF" combined 2 && wait_carrier "$NET_IF" 15 &&
-   wait_ping "$P4" 30; then
-	ktap_ok "ethtool -L combined 2"
-else
-	ktap_fail "ethtool -L combined 2" "no link or ping afterwards"
-fi
+pairs 2
 nl_check "two pairs again: linked" links 2
 nl_check "two pairs again: device totals bracket rtnl" totals
 
