@@ -201,12 +201,14 @@ xfer_result() {
 	grep -E '^[0-9]+ [0-9a-f]{64}$' | tail -n1
 }
 
-# xfer_to_peer ADDR PORT NBYTES SECS: guest sends NBYTES over TCP to the
-# peer's ADDR; true if the peer received exactly them (sha256 compared).
+# xfer_to_peer ADDR PORT NBYTES SECS [OPTION...]: guest sends NBYTES over
+# TCP to the peer's ADDR (OPTIONs go to nettool.py tcp-send); true if the
+# peer received exactly them (sha256 compared).
 xfer_to_peer() {
 	local addr=$1 port=$2 n=$3 secs=$4 s r
+	shift 4
 	peer_bg "rx$port" "timeout $secs python3 $NETTOOL tcp-recv $port --bind $addr --timeout $secs"
-	s=$(timeout "$secs" python3 "$NETTOOL" tcp-send "$addr" "$port" "$n" --seed "$port" | xfer_result)
+	s=$(timeout "$secs" python3 "$NETTOOL" tcp-send "$addr" "$port" "$n" --seed "$port" "$@" | xfer_result)
 	r=$(peer_wait_file "rx$port" 30 | xfer_result)
 	echo "# guest->peer [$addr]:$port sent: ${s:-none} recv: ${r:-none}"
 	[ -n "$s" ] && [ "$s" = "$r" ] && [ "${s%% *}" = "$n" ]

@@ -3,9 +3,12 @@
 """Traffic helpers for the e1kx datapath kselftests (guest and host peer).
 
   nettool.py tcp-send HOST PORT NBYTES [--seed S] [--retry SECS]
+        [--dstopts LEN]
   nettool.py tcp-recv PORT [--bind ADDR] [--timeout SECS]
         Stream NBYTES of seeded pseudo-random data over one TCP connection;
         both ends print "BYTES SHA256" (the sender retries connect()).
+        --dstopts puts an IPv6 Destination Options header of LEN bytes
+        (a multiple of 8, 8..2048) in every segment the sender sends.
   nettool.py udp-echo PORT [--bind ADDR] [--idle SECS]
   nettool.py udp-sizes HOST PORT [--min 1] [--max 1472]
         Echo every payload size MIN..MAX; prints "ok=N bad=N lost=N",
@@ -39,12 +42,36 @@ import time
 CHUNK = 1 << 20
 
 
+def dstopts_header(length):
+    """An IPv6 Destination Options header of LENGTH bytes, filled with
+    options of the experimental type 0x1e (RFC 4727): its two high bits say
+    "skip if unknown", so any receiver accepts it."""
+    if length % 8 or not 8 <= length <= 2048:
+        raise ValueError("dstopts length must be a multiple of 8, 8..2048")
+    opts = b""
+    left = length - 2
+    while left:
+        if left == 1:
+            opts += b"\x00"  # Pad1
+            break
+        n = min(left - 2, 255)
+        if left - 2 - n == 1:  # never leave a single byte: Pad1 would do,
+            n -= 1             # but keep to one option type plus padding
+        opts += bytes([0x1E, n]) + bytes(n)
+        left -= n + 2
+    # next header is filled in by the kernel; hdr ext len in 8-byte units
+    return bytes([0, length // 8 - 1]) + opts
+
+
 def tcp_send(a):
     deadline = time.monotonic() + a.retry
     fam = socket.AF_INET6 if ":" in a.host else socket.AF_INET
     while True:
         s = socket.socket(fam, socket.SOCK_STREAM)
         s.settimeout(60)
+        if a.dstopts:
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_DSTOPTS,
+                         dstopts_header(a.dstopts))
         try:
             s.connect((a.host, a.port))
             break
@@ -313,6 +340,7 @@ def main():
     p.add_argument("nbytes", type=int)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--retry", type=float, default=30)
+    p.add_argument("--dstopts", type=int, default=0)
     p.set_defaults(fn=tcp_send)
     p = sub.add_parser("tcp-recv")
     p.add_argument("port", type=int)
