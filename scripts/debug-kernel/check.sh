@@ -26,6 +26,11 @@ out=build/debug
 mkdir -p "$out"
 # cp -a keeps modification times: only changed files are rebuilt.
 cp -a src include Kbuild Makefile "$out/"
+# The copy has no git history: give it the checkout's version
+mkdir -p "$out/scripts"
+cp -a scripts/e1kx-version "$out/scripts/"
+v=$(scripts/e1kx-version)
+[ "$(cat "$out/VERSION" 2>/dev/null)" = "$v" ] || echo "$v" >"$out/VERSION"
 nice -n 19 make -s -C "$out" KDIR="$kdir/src" modules
 
 export E1KX_KO=$repo/$out/e1kx.ko
