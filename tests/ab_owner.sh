@@ -42,12 +42,8 @@ unload_e1kx
 net_tap_setup 0 || ktap_bail "cannot set up NIC 0 (driver $E1KX_DRIVER)"
 peer_tmp_init || ktap_bail "no host temp dir"
 IF=$NET_IF
-debugfs_ready || ktap_skip_all "kernel without debugfs"
-FAULT=/sys/kernel/debug/e1kx/$(nic_bdf 0)/fault_inject
-if [ ! -e "$FAULT" ]; then
-	[ "$E1KX_DRIVER" = e1kx ] || ktap_skip_all "$E1KX_DRIVER has no e1kx fault_inject file"
-	ktap_bail "no $FAULT"
-fi
+ev_fault_init
+FAULT=$EV_FAULT
 # shellcheck disable=SC2317 # run by the trap
 cleanup() {
 	local p

@@ -19,10 +19,14 @@
 #                                  carrier each time, prints "lost=N
 #                                  back=N worst_ms=N secs=N"
 # Counters: ev_stat NAME           ethtool -S counter of NET_IF (0 if absent)
+# Faults:   ev_fault_init          EV_FAULT: NIC 0's debugfs fault_inject
+#                                  (the test is skipped without debugfs or
+#                                  for another driver, bails out for e1kx)
 # PCI:      ev_root_port BDF       PCI address of BDF's upstream port
 
 EV_IPID=
 EV_IPOUT=
+EV_FAULT=
 
 ev_iperf_start() {
 	local port=$1 secs=$2
@@ -85,6 +89,14 @@ ev_stat() {
 	local v
 	v=$(ethtool_stat "$NET_IF" "$1")
 	echo "${v:-0}"
+}
+
+ev_fault_init() {
+	debugfs_ready || ktap_skip_all "kernel without debugfs"
+	EV_FAULT=/sys/kernel/debug/e1kx/$(nic_bdf 0)/fault_inject
+	[ -e "$EV_FAULT" ] && return
+	[ "$E1KX_DRIVER" = e1kx ] || ktap_skip_all "$E1KX_DRIVER has no e1kx fault_inject file"
+	ktap_bail "no $EV_FAULT"
 }
 
 ev_root_port() {
