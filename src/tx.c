@@ -489,17 +489,21 @@ static bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget)
 
 /*
  * NAPI's reclaim. A softirq never runs inside this CPU's own xmit (it
- * holds the lock with BHs off), but netpoll may poll from there: it finds
- * the lock ours and leaves the reclaim to the next poll.
+ * holds the lock with BHs off), so NAPI can wait for the lock. netpoll
+ * (budget 0) polls with interrupts off, from inside this CPU's xmit or
+ * under the console's locks: like netpoll's own transmit it only tries
+ * the lock, and leaves the reclaim to the next poll when it is taken.
  */
 void e1kx_tx_poll(struct e1kx_tx_ring *ring, int napi_budget)
 {
 	struct netdev_queue *txq = e1kx_txq(ring);
-	int cpu = smp_processor_id();
 
-	if (READ_ONCE(txq->xmit_lock_owner) == cpu)
-		return;
-	__netif_tx_lock(txq, cpu);
+	if (unlikely(!napi_budget)) {
+		if (!__netif_tx_trylock(txq))
+			return;
+	} else {
+		__netif_tx_lock(txq, smp_processor_id());
+	}
 	e1kx_tx_clean(ring, napi_budget);
 	__netif_tx_unlock(txq);
 }
