@@ -163,7 +163,7 @@ phy_hangs &
 PIDS+=($!)
 stats_reader &
 PIDS+=($!)
-flaps=$(ev_flaps "$IF" $((SECS / 6)))
+flaps=$(ev_flaps "$IF" $((SECS / 2)))
 for p in "${PIDS[@]}"; do
 	guest_wait_pid "$p" $((end - SECONDS + 90)) || kill "$p" 2>/dev/null
 	wait "$p" 2>/dev/null
@@ -199,7 +199,7 @@ fi
 echo "# link flaps: $flaps"
 lost=$(sed -nE 's/.*lost=([0-9]+).*/\1/p' <<<"$flaps")
 back=$(sed -nE 's/.*back=([0-9]+).*/\1/p' <<<"$flaps")
-if [ -n "$lost" ] && ((lost == SECS / 6 && back == SECS / 6)); then
+if [ -n "$lost" ] && ((lost == SECS / 2 && back == SECS / 2)); then
 	ktap_ok "$lost link flaps: carrier went and came back every time"
 else
 	ktap_fail "link flaps: carrier went and came back every time" "${flaps:-no result}"
