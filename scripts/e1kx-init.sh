@@ -125,6 +125,8 @@ mount -t debugfs debugfs "$R/sys/kernel/debug" 2>/dev/null
 mount -t tracefs tracefs "$R/sys/kernel/tracing" 2>/dev/null
 # Booted through UEFI firmware (e1kx-vm --uefi): its variables
 if [ -d "$R/sys/firmware/efi/efivars" ]; then
+	# (the kernel's module autoloader is not pointed at the root yet)
+	chroot "$R" /sbin/modprobe efivarfs
 	mount -t efivarfs efivarfs "$R/sys/firmware/efi/efivars" ||
 		log "warning: cannot mount efivarfs"
 fi
