@@ -24,9 +24,8 @@
 #   make demo       boot a guest with an 82574L driven by e1kx
 #   make clean      remove every build product
 
-ifneq ($(KERNELRELEASE),)
-include $(src)/Kbuild
-else
+# kbuild reads Kbuild, never this file; a KERNELRELEASE= on the command
+# line (DKMS passes one) changes nothing here.
 
 PWD := $(shell pwd)
 # KERNEL=debug is make check's own kernel (scripts/debug-kernel/)
@@ -234,4 +233,3 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean
 	rm -rf build .sparse.log .w1.log
 
-endif

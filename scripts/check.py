@@ -16,7 +16,14 @@ not checked and what failed); the exit status is 1 on any failure.
 
 Topology keys: nics=N, wiring=none|tap|b2b, pcihp=native|acpi (how the
 root ports hot-plug: the harness default is native PCIe hotplug, acpi is
-QEMU's ACPI hotplug), mem=MiB (guest RAM, default 1024),
+QEMU's ACPI hotplug), mem=MiB (guest RAM, default 1024), root=disk (the
+guest boots like an installed system: a writable root whose upper layer
+is a disk image of the group's, udevd at boot; e1kx-vm --root-disk),
+firmware=uefi (UEFI firmware with a variable store of the group's;
+e1kx-vm --uefi), boots=N (with root=disk: the guest boots N times in a
+row with the same disk and variable store, each boot running the group's
+tests again with E1KX_BOOT=1..N and E1KX_BOOTS=N in their environment; a
+test's result is its worst over the boots),
 append=<kernel arguments, rest of the line> (a unique e1kx.isolate=<name>
 gives a test a guest of its own).
 
@@ -81,7 +88,8 @@ def test_programs():
 def read_headers(name):
     """(topology dict, timeout) from a test's header lines."""
     topo = {"nics": "1", "wiring": "none", "append": "", "pcihp": "native",
-            "mem": "1024"}
+            "mem": "1024", "root": "host", "boots": "1",
+            "firmware": "bios"}
     timeout = 120
     with open(os.path.join(TESTS_DIR, name)) as f:
         for line in f:
@@ -112,7 +120,6 @@ class Group:
         self.timeout = 0
         self.results = {}  # test -> (ok, directive)
         self.subfails = {}  # failed test -> its "not ok" subtest lines
-        self.requires = []  # (test, description, console regex)
         self.subskips = {}  # test -> [(subtest, reason)]
         self.lockdep = []  # (test, the kernel's line) lockdep turned off
         self.note = None
@@ -124,12 +131,47 @@ class Group:
             if t["append"] else ""
         hp = "-acpihp" if t["pcihp"] == "acpi" else ""
         mem = f"-{t['mem']}M" if t["mem"] != "1024" else ""
-        return f"nics{t['nics']}-{t['wiring']}{hp}{mem}{app}"
+        disk = "-disk" if t["root"] == "disk" else ""
+        disk += "-uefi" if t["firmware"] == "uefi" else ""
+        boots = f"-boots{t['boots']}" if t["boots"] != "1" else ""
+        return f"nics{t['nics']}-{t['wiring']}{hp}{mem}{disk}{boots}{app}"
+
+    def record(self, test, ok, directive, subfails):
+        """One boot's result of test: the group keeps the worst (a failure
+        over a skip over a pass) and every boot's failed subtests."""
+        if not ok:
+            self.subfails.setdefault(test, []).extend(subfails)
+        prev = self.results.get(test)
+        rank = (lambda r: 0 if not r[0] else
+                1 if r[1].upper().startswith("SKIP") else 2)
+        if prev is None or rank((ok, directive)) < rank(prev):
+            self.results[test] = (ok, directive)
 
 
 def run_group(g, idx, args, tap_out):
-    """Boot the group's guest, stream its output, collect results."""
+    """Boot the group's guest (boots= times), stream its output, collect
+    results."""
     logdir = os.path.join(OUT_DIR, f"{idx:02d}-{g.label}")
+    os.makedirs(logdir, exist_ok=True)
+    disk = (os.path.join(logdir, "root-disk.img")
+            if g.topo["root"] == "disk" else None)
+    uefi_vars = (os.path.join(logdir, "uefi-vars.fd")
+                 if g.topo["firmware"] == "uefi" else None)
+    boots = int(g.topo["boots"])
+    try:
+        for boot in range(1, boots + 1):
+            bootdir = (os.path.join(logdir, f"boot{boot}") if boots > 1
+                       else logdir)
+            run_boot(g, bootdir, args, tap_out, disk, uefi_vars, boot, boots)
+    finally:
+        for f in (disk, uefi_vars):
+            if f and os.path.exists(f):
+                os.unlink(f)
+    return logdir
+
+
+def run_boot(g, logdir, args, tap_out, disk, uefi_vars, boot, boots):
+    """One boot of the group's guest."""
     os.makedirs(logdir, exist_ok=True)
     slack = BOOT_SLACK * args.timeout_scale + (KMEMLEAK_SLACK if args.kmemleak
                                                else 0)
@@ -137,6 +179,10 @@ def run_group(g, idx, args, tap_out):
            "--wiring", g.topo["wiring"], "--mem", g.topo["mem"],
            "--logdir", logdir,
            "--timeout", str(g.timeout + slack)]
+    if disk:
+        cmd += ["--root-disk", disk]
+    if uefi_vars:
+        cmd += ["--uefi", uefi_vars]
     append = " ".join(a for a in (args.append, g.topo["append"]) if a)
     if append:
         cmd += ["--append", append]
@@ -150,12 +196,17 @@ def run_group(g, idx, args, tap_out):
         if args.modules:
             cmd += ["--modules", args.modules]
     cmd += ["--", "tests/guest-runner.sh " + " ".join(g.tests)]
-    print(f"# group {g.label}: {' '.join(g.tests)}", flush=True)
+    # e1kx-vm passes every E1KX_* variable into the guest
+    env = dict(os.environ, E1KX_BOOT=str(boot), E1KX_BOOTS=str(boots))
+    what = f" boot {boot} of {boots}" if boots > 1 else ""
+    print(f"# group {g.label}{what}: {' '.join(g.tests)}", flush=True)
     t0 = time.monotonic()
+    seen = set()
+    requires = []
     with open(os.path.join(logdir, "output.log"), "w") as log:
         p = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True,
-                             errors="replace")
+                             errors="replace", env=env)
         pending = []  # "not ok" subtests since the last test's result
         for line in p.stdout:
             log.write(line)
@@ -166,9 +217,9 @@ def run_group(g, idx, args, tap_out):
             m = RESULT_RE.match(line)
             if m and (m.group(3) in g.tests or
                       (args.kmemleak and m.group(3) == "kmemleak")):
-                g.results[m.group(3)] = (m.group(1) == "ok", m.group(4) or "")
-                if m.group(1) != "ok":
-                    g.subfails[m.group(3)] = pending
+                seen.add(m.group(3))
+                g.record(m.group(3), m.group(1) == "ok", m.group(4) or "",
+                         pending)
                 pending = []
             m = SUBSKIP_RE.match(line)
             if m and m.group(1) in g.tests:
@@ -178,37 +229,44 @@ def run_group(g, idx, args, tap_out):
                 g.lockdep.append(m.groups())
             m = REQUIRE_RE.match(line)
             if m and m.group(1) in g.tests:
-                g.requires.append(m.groups())
+                requires.append(m.groups())
             print(f"# {line}", file=tap_out, flush=True)
         rc = p.wait()
     dt = time.monotonic() - t0
-    print(f"# group {g.label}: guest exit status {rc} after {dt:.0f}s",
+    print(f"# group {g.label}{what}: guest exit status {rc} after {dt:.0f}s",
           flush=True)
+    note = None
     if rc == 124:
-        g.note = "guest timed out"
+        note = "guest timed out"
     elif rc == 125:
-        g.note = "guest died or never ran the tests (see console.log)"
+        note = "guest died or never ran the tests (see console.log)"
     elif rc not in (0, 1):
-        g.note = f"guest runner exited with status {rc}"
-    check_console(g, os.path.join(logdir, "console.log"), tap_out)
-    return logdir
+        note = f"guest runner exited with status {rc}"
+    if boots > 1:
+        # A test without a result in one boot fails, whatever the others
+        for t in g.tests + (["kmemleak"] if args.kmemleak else []):
+            if t not in seen:
+                g.record(t, False, f"boot {boot}: "
+                         f"{note or 'no result from the guest'}", [])
+    g.note = g.note or note
+    check_console(g, requires, os.path.join(logdir, "console.log"), tap_out)
 
 
-def check_console(g, console_log, tap_out):
+def check_console(g, requires, console_log, tap_out):
     """Fail tests whose @@E1KX-CONSOLE-REQUIRE lines the console lacks."""
-    if not g.requires:
+    if not requires:
         return
     try:
         with open(console_log, errors="replace") as f:
             console = f.read()
     except OSError:
         console = ""
-    for test, desc, regex in g.requires:
+    for test, desc, regex in requires:
         seen = re.search(regex, console, re.M) is not None
         print(f"# console check for {test}: {desc}: "
               f"{'seen' if seen else 'NOT seen'}", file=tap_out, flush=True)
-        if not seen and g.results.get(test, (False, ""))[0]:
-            g.results[test] = (False, f"not on the console: {desc}")
+        if not seen:
+            g.record(test, False, f"not on the console: {desc}", [])
 
 
 def main():
@@ -260,10 +318,19 @@ def main():
         topo, tmo = read_headers(t)
         if topo["pcihp"] not in ("native", "acpi"):
             sys.exit(f"check.py: {t}: pcihp must be native or acpi")
+        if topo["firmware"] not in ("bios", "uefi"):
+            sys.exit(f"check.py: {t}: firmware must be bios or uefi")
+        if topo["root"] not in ("host", "disk"):
+            sys.exit(f"check.py: {t}: root must be host or disk")
+        if not topo["boots"].isdigit() or not 1 <= int(topo["boots"]) <= 9 \
+                or (topo["boots"] != "1" and topo["root"] != "disk"):
+            sys.exit(f"check.py: {t}: boots must be 1..9, more than 1 only "
+                     "with root=disk")
         if not topo["mem"].isdigit() or not 256 <= int(topo["mem"]) <= 8192:
             sys.exit(f"check.py: {t}: mem must be 256..8192 (MiB)")
         key = (topo["nics"], topo["wiring"], topo["append"], topo["pcihp"],
-               topo["mem"], args.kernel)
+               topo["mem"], topo["root"], topo["boots"], topo["firmware"],
+               args.kernel)
         if key not in groups:
             groups[key] = Group(key, topo)
         groups[key].tests.append(t)

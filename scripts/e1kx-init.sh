@@ -16,6 +16,14 @@
 #   e1kx.cache=MODE     9p cache mode (default: loose)
 #   e1kx.repo=DIR       host directory the job runs in; bound back into the
 #                       guest if one of the tmpfs mounts below would hide it
+#   e1kx.rootdisk=SERIAL  boot like an installed system: the root is an
+#                       overlay of the host root (lower, read-only) and the
+#                       ext4 file system on the virtio disk with that serial
+#                       (upper: every write lands there and survives to the
+#                       next boot of the same disk); tmpfs only on /tmp,
+#                       /run and /var/tmp; then systemd-udevd starts and
+#                       replays every device's "add" event (as
+#                       systemd-udev-trigger does at boot) before the job
 
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
@@ -39,9 +47,10 @@ die() {
 	poweroff -f
 }
 
-job= moddir= cache=loose repo=
+job= moddir= cache=loose repo= rootdisk=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
+	e1kx.rootdisk=*) rootdisk=${arg#*=} ;;
 	e1kx.job=*) job=${arg#*=} ;;
 	e1kx.repo=*) repo=${arg#*=} ;;
 	e1kx.modules=*) moddir=${arg#*=} ;;
@@ -63,7 +72,39 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro,cache="$cache" \
 cp "/newroot$job" /job.sh || die "cannot read job file $job"
 
 R=/newroot
-# A second view of the host root that the tmpfs mounts below do not cover
+if [ -n "$rootdisk" ]; then
+	# The modules of the disk, its file system and overlayfs, from the
+	# host root (the initramfs has only what reaches the host).
+	mount -t proc proc "$R/proc"
+	mount -t sysfs sysfs "$R/sys"
+	[ -z "$moddir" ] ||
+		mount --bind "$R$moddir/lib/modules" "$R/lib/modules" ||
+		die "cannot bind $moddir/lib/modules"
+	chroot "$R" /sbin/modprobe -a virtio_blk ext4 overlay ||
+		die "cannot load virtio_blk, ext4, overlay"
+	[ -z "$moddir" ] || umount "$R/lib/modules"
+	umount "$R/sys" "$R/proc"
+	disk=
+	for i in $(seq 50); do
+		for b in /sys/block/vd*; do
+			[ "$(cat "$b/serial" 2>/dev/null)" = "$rootdisk" ] &&
+				disk=/dev/${b##*/}
+		done
+		[ -n "$disk" ] && [ -b "$disk" ] && break
+		sleep 0.1
+	done
+	[ -n "$disk" ] || die "no virtio disk with serial $rootdisk"
+	mkdir -p /lower /upper
+	mount --move "$R" /lower || die "cannot move the host root"
+	mount -t ext4 "$disk" /upper || die "cannot mount $disk (ext4)"
+	mkdir -p /upper/root /upper/work
+	mount -t overlay overlay \
+		-o lowerdir=/lower,upperdir=/upper/root,workdir=/upper/work "$R" ||
+		die "cannot mount the overlay root"
+	log "root: the host root under an overlay on $disk"
+fi
+# A second view of the root (the host's, or the overlay over it) that the
+# tmpfs mounts below do not cover
 mkdir -p /hostview
 mount --bind "$R" /hostview || die "cannot bind the host root"
 if [ -n "$moddir" ]; then
@@ -82,7 +123,16 @@ mount -t devpts -o newinstance,ptmxmode=0666 devpts "$R/dev/pts"
 mount -t tmpfs tmpfs "$R/dev/shm"
 mount -t debugfs debugfs "$R/sys/kernel/debug" 2>/dev/null
 mount -t tracefs tracefs "$R/sys/kernel/tracing" 2>/dev/null
-for d in tmp run var/tmp var/log var/lib root mnt home media; do
+# Booted through UEFI firmware (e1kx-vm --uefi): its variables
+if [ -d "$R/sys/firmware/efi/efivars" ]; then
+	# (the kernel's module autoloader is not pointed at the root yet)
+	chroot "$R" /sbin/modprobe efivarfs
+	mount -t efivarfs efivarfs "$R/sys/firmware/efi/efivars" ||
+		log "warning: cannot mount efivarfs"
+fi
+tmpfs_dirs="tmp run var/tmp var/log var/lib root mnt home media"
+[ -z "$rootdisk" ] || tmpfs_dirs="tmp run var/tmp"
+for d in $tmpfs_dirs; do
 	[ -d "$R/$d" ] || continue
 	mount -t tmpfs -o mode=0755 tmpfs "$R/$d" || die "tmpfs on /$d failed"
 done
@@ -114,6 +164,28 @@ cp /job.sh "$R/run/e1kx/job.sh"
 echo "export E1KX_CTL='$ctl' E1KX_SERIAL_OUT='$OUT'" >"$R/run/e1kx/env.sh"
 
 chroot "$R" /sbin/ip link set lo up
+
+# An installed system's boot: udevd, every device's "add" event replayed,
+# then settle (systemd-udevd.service, systemd-udev-trigger.service).
+# systemd's tools refuse to act in a chroot without SYSTEMD_IGNORE_CHROOT.
+if [ -n "$rootdisk" ]; then
+	log "starting systemd-udevd, replaying the add events"
+	chroot "$R" /usr/bin/env SYSTEMD_IGNORE_CHROOT=1 \
+		/lib/systemd/systemd-udevd --daemon ||
+		die "cannot start systemd-udevd"
+	chroot "$R" /usr/bin/env SYSTEMD_IGNORE_CHROOT=1 /bin/sh -c \
+		'udevadm trigger --type=subsystems --action=add &&
+		 udevadm trigger --type=devices --action=add &&
+		 udevadm settle --timeout=180' >/dev/console 2>&1 ||
+		log "warning: udevadm trigger/settle failed"
+	# Into the kernel log, where tests read which driver each PCI
+	# device came up on before the job
+	for d in /sys/bus/pci/devices/*; do
+		drv=none
+		[ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+		echo "<6>e1kx-init: after udev: ${d##*/} $(cat "$d/vendor"):$(cat "$d/device") on $drv" >/dev/kmsg
+	done
+fi
 
 log "running job"
 echo "@@E1KX-START@@" >"$OUT"

@@ -17,6 +17,7 @@ import os
 import re
 import select
 import shlex
+import shutil
 import signal
 import socket
 import stat
@@ -50,6 +51,17 @@ INITRAMFS_MODULES = ["virtio_pci", "virtio_console", "9pnet_virtio", "9p"]
 RESERVED_ENV = {"E1KX_CTL", "E1KX_NICS", "E1KX_WIRING", "E1KX_MACS"}
 
 WIRINGS = ("none", "tap", "b2b")
+
+# The writable root's disk (run_vm(root_disk=...)): its virtio serial,
+# which e1kx-init.sh looks for, and the size of a new one (sparse).
+ROOT_DISK_SERIAL = "e1kx-root"
+ROOT_DISK_SIZE = 4 << 30
+
+# UEFI firmware (Debian's ovmf) for run_vm(uefi_vars=...): the code, and
+# the empty variable store (no keys, Secure Boot off: setup mode) a new
+# guest's own copy starts from.
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 
 
 def log(msg):
@@ -527,13 +539,32 @@ def qemu_argv(kernel, initrd, append, nics, smp, mem, sock_out, sock_ctl,
     return argv + list(extra)
 
 
+def make_root_disk(path):
+    """Create path as an empty ext4 image (sparse) for a writable root."""
+    with open(path, "xb") as f:
+        f.truncate(ROOT_DISK_SIZE)
+    r = subprocess.run(["mkfs.ext4", "-q", "-F", "-L", ROOT_DISK_SERIAL,
+                        path], capture_output=True, text=True)
+    if r.returncode:
+        os.unlink(path)
+        raise RuntimeError(f"mkfs.ext4 {path}: {r.stderr.strip()}")
+
+
 def run_vm(command, nics=1, wiring="none", append="", kernel=None,
            modules=None, timeout=600, smp=2, mem=1024, qemu_args=(),
-           logdir=None, keep_logs=False, out=None, cwd=None, ko=None):
+           logdir=None, keep_logs=False, out=None, cwd=None, ko=None,
+           root_disk=None, uefi_vars=None):
     """Boot a guest, run command in it, stream its output to out.
 
     kernel and modules as for pick_kernel(); ko: a module the command
     loads, refused before booting when built for another kernel.
+    root_disk: an image file (an empty ext4 one is created if it does not
+    exist) holding the upper layer of a writable root over the host's,
+    kept for the next boot; the guest then boots like an installed system
+    (udevd replays the boot's device events, e1kx-init.sh).
+    uefi_vars: boot through UEFI firmware (OVMF) instead of the BIOS, with
+    this file as its variable store (a copy of the empty one is made if it
+    does not exist), kept for the next boot.
 
     Returns the command's exit status, RC_TIMEOUT or RC_NO_RESULT.
     """
@@ -567,6 +598,23 @@ def run_vm(command, nics=1, wiring="none", append="", kernel=None,
              f"e1kx.repo={cwd}"]
     if modules:
         kargs.append(f"e1kx.modules={modules}")
+    extra = list(qemu_args)
+    if root_disk:
+        if not os.path.exists(root_disk):
+            make_root_disk(root_disk)
+        kargs.append(f"e1kx.rootdisk={ROOT_DISK_SERIAL}")
+        # After the NICs' root ports: their bus numbers stay the same.
+        extra = ["-drive", f"if=none,id=rootdisk,format=raw,cache=unsafe,"
+                           f"file={os.path.abspath(root_disk)}",
+                 "-device", "virtio-blk-pci,drive=rootdisk,"
+                            f"serial={ROOT_DISK_SERIAL}"] + extra
+    if uefi_vars:
+        if not os.path.exists(uefi_vars):
+            shutil.copyfile(OVMF_VARS, uefi_vars)
+        extra = ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,"
+                           f"file={OVMF_CODE}",
+                 "-drive", f"if=pflash,format=raw,unit=1,"
+                           f"file={os.path.abspath(uefi_vars)}"] + extra
     kargs.append(append)
     append_line = " ".join(a for a in kargs if a)
 
@@ -590,7 +638,7 @@ def run_vm(command, nics=1, wiring="none", append="", kernel=None,
         netns.create()
         argv = netns.wrap(qemu_argv(kernel, initrd, append_line, nics, smp,
                                     mem, sock_out, sock_ctl, qmp_path,
-                                    console_log, qemu_args))
+                                    console_log, extra))
         with open(os.path.join(logdir, "qemu-cmdline.txt"), "w") as f:
             f.write(shlex.join(argv) + "\n")
         qemu = subprocess.Popen(argv, stdin=subprocess.DEVNULL,

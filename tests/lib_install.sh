@@ -9,9 +9,14 @@
 #   snapshot DIR...      every file under DIR with its checksum, sorted
 #   snapshot_names DIR...  every file and symlink name under DIR, sorted
 #   log CMD...           run CMD, its output (last 40 lines) as TAP
-#                        comments; CMD's exit status
+#                        comments; CMD's exit status; the whole output
+#                        stays in $LOG_OUT until the next log
+#   root_is_writable     the guest booted like an installed system, its
+#                        root an overlay with a writable disk (topology
+#                        root=disk, scripts/e1kx-init.sh)
 
 _ovl=/run/e1kx-install
+LOG_OUT=/tmp/e1kx-install.out
 _ovl_mounted=()
 
 _install_cleanup() {
@@ -53,7 +58,12 @@ snapshot_names() {
 log() {
 	local rc=0
 
-	"$@" >/tmp/e1kx-install.out 2>&1 || rc=$?
-	tail -n 40 /tmp/e1kx-install.out | sed 's/^/# /'
+	"$@" >"$LOG_OUT" 2>&1 || rc=$?
+	tail -n 40 "$LOG_OUT" | sed 's/^/# /'
 	return $rc
+}
+
+root_is_writable() {
+	[ "$(awk '$2 == "/" { t = $3 } END { print t }' /proc/mounts)" = overlay ] &&
+		[ -w / ]
 }
