@@ -498,6 +498,7 @@ static inline u16 e1kx_tx_next(const struct e1kx_tx_ring *ring, u16 i)
 {
 	return ++i == ring->count ? 0 : i;
 }
+
 netdev_tx_t e1kx_xmit(struct sk_buff *skb, struct net_device *netdev);
 netdev_features_t e1kx_features_check(struct sk_buff *skb,
 				      struct net_device *netdev,

@@ -222,8 +222,8 @@ static void e1kx_rx_hash(struct sk_buff *skb, const union e1kx_rx_desc *d)
  * Checks on a complete frame of len bytes; false if it must be dropped.
  * Always inlined here, where it runs per frame; xsk.c has a copy to call.
  */
-static __always_inline bool e1kx_rx_frame_ok(struct e1kx_rx_ring *ring, unsigned int len,
-			     u32 staterr)
+static __always_inline bool e1kx_rx_frame_ok(struct e1kx_rx_ring *ring,
+					     unsigned int len, u32 staterr)
 {
 	struct net_device *netdev = ring->netdev;
 
@@ -241,8 +241,10 @@ static __always_inline bool e1kx_rx_frame_ok(struct e1kx_rx_ring *ring, unsigned
 }
 
 /* Metadata from the descriptor of a frame going to the stack */
-static __always_inline void e1kx_rx_meta(struct e1kx_rx_ring *ring, struct sk_buff *skb,
-			 const union e1kx_rx_desc *d, u32 staterr)
+static __always_inline void e1kx_rx_meta(struct e1kx_rx_ring *ring,
+					 struct sk_buff *skb,
+					 const union e1kx_rx_desc *d,
+					 u32 staterr)
 {
 	struct net_device *netdev = ring->netdev;
 
