@@ -178,7 +178,9 @@ for q in 0 1; do
 	if [ "$q" = 0 ]; then size=1472; else size=300; fi
 	steer "$q"
 	x0=$(bst "rx_queue_${q}_xsk_rx") t0=$(ast "tx_queue_${q}_xsk_tx")
+	cc0=$(nsb cat "/sys/class/net/$IFB/carrier_changes")
 	if rx_bg zc$q "$q" $n --time 90; then
+		echo "# bound: carrier_changes $cc0 -> $(nsb cat "/sys/class/net/$IFB/carrier_changes")"
 		tout=$(tx "$q" $n --size $size --gap-us 2000)
 		rout=$(bg_end zc$q 15)
 	else
