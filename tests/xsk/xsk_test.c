@@ -305,8 +305,18 @@ static void setup(struct ctx *c, bool want_rx)
 	fill_ring(c, 0, NUM_FRAMES / 2);
 	for (i = NUM_FRAMES / 2; i < NUM_FRAMES; i++)
 		c->free_tx[c->n_free_tx++] = (uint64_t)i * o->chunk;
-	err = xsk_socket__create(&c->xsk, o->ifname, o->queue, c->umem,
-				 want_rx ? &c->rx : NULL, &c->tx, &scfg);
+	/*
+	 * A socket closed just before may still hold the queue: the kernel
+	 * releases its pool from a work item (EBUSY meanwhile)
+	 */
+	for (i = 0; i < 100; i++) {
+		err = xsk_socket__create(&c->xsk, o->ifname, o->queue, c->umem,
+					 want_rx ? &c->rx : NULL, &c->tx,
+					 &scfg);
+		if (err != -EBUSY)
+			break;
+		usleep(100000);
+	}
 	if (err) {
 		fprintf(stderr, "bind %s queue %u (%s, chunk %u): %s\n",
 			o->ifname, o->queue, o->copy ? "copy" : "zero-copy",
