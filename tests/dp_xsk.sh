@@ -30,8 +30,9 @@ source "$(dirname "$0")/lib_net.sh"
 
 XSK=${E1KX_XSK_TEST:-$E1KX_REPO/build/xsk/xsk_test}
 XSK_PROG=${E1KX_XSK_PROG:-$E1KX_REPO/build/xdp/xsk_redirect.o}
-[ -x "$XSK" ] && [ -s "$XSK_PROG" ] ||
+if [ ! -x "$XSK" ] || [ ! -s "$XSK_PROG" ]; then
 	ktap_skip_all "no $XSK or $XSK_PROG (make xdp-progs builds them)"
+fi
 FLOOD_PORT=5801
 
 ktap_plan 18
