@@ -177,14 +177,20 @@ sign-keygen:
 deps:
 	scripts/install-deps.sh
 
-# BPF programs the tests attach (tests/xdp), built on the host for guests
-XDP_PROGS := $(patsubst tests/xdp/%.c,build/xdp/%.o,$(wildcard tests/xdp/*.c))
+# BPF programs the tests attach (tests/xdp) and the AF_XDP test tool
+# (tests/xsk, libxdp), built on the host for guests
+XDP_PROGS := $(patsubst tests/xdp/%.c,build/xdp/%.o,$(wildcard tests/xdp/*.c)) \
+	build/xsk/xsk_test
 xdp-progs: $(XDP_PROGS)
 
 build/xdp/%.o: tests/xdp/%.c
 	@mkdir -p $(@D)
 	clang -O2 -g -Wall -target bpf -I/usr/include/$(shell gcc -dumpmachine) \
 		-c $< -o $@
+
+build/xsk/xsk_test: tests/xsk/xsk_test.c
+	@mkdir -p $(@D)
+	gcc -O2 -g -Wall -Wextra -o $@ $< -lxdp -lbpf
 
 # Without a kernel tree checkpatch cannot tell kernel API names such as
 # ETHTOOL_LINK_MODE_1000baseT_Full_BIT from new CamelCase, so that one

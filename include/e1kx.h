@@ -21,6 +21,7 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <net/xdp.h>
+#include <net/xdp_sock_drv.h>
 
 #include "e1kx_compat.h"
 #include "e1kx_desc.h"
@@ -180,6 +181,9 @@ struct e1kx_ring_stats {
 	u64 xdp_redirect;	/* RX: frames redirected by XDP_REDIRECT */
 	u64 xdp_errors;		/* RX: XDP_ABORTED, bad verdicts, failed TX */
 	u64 xdp_xmit;		/* TX: frames queued by ndo_xdp_xmit */
+	u64 xsk_rx;		/* RX: zero-copy frames redirected to a socket */
+	u64 xsk_tx;		/* TX: frames sent from a socket's TX ring */
+	u64 xsk_fill_empty;	/* RX: refills the socket's fill ring starved */
 };
 
 /* The offload setup a TX context descriptor carries */
@@ -195,6 +199,7 @@ enum e1kx_tx_buf_type {
 	E1KX_TX_BUF_SKB,	/* a packet from the stack */
 	E1KX_TX_BUF_XDP_TX,	/* XDP_TX: a buffer of this pair's RX pool */
 	E1KX_TX_BUF_XDP_XMIT,	/* ndo_xdp_xmit: mapped here, any owner */
+	E1KX_TX_BUF_XSK,	/* AF_XDP zero-copy: a frame of the socket's umem */
 };
 
 struct e1kx_tx_buf {
@@ -226,6 +231,9 @@ struct e1kx_tx_ring {
 	struct e1kx_tx_ctx ctx;
 	dma_addr_t dma;
 	struct e1kx_ring_stats stats;
+	struct xsk_buff_pool *xsk_pool;	/* AF_XDP zero-copy socket's pool */
+	void *xsk_pad;		/* zeros that pad a socket's runts */
+	dma_addr_t xsk_pad_dma;
 };
 
 struct e1kx_rx_buf {
@@ -254,6 +262,9 @@ struct e1kx_rx_ring {
 	dma_addr_t dma;
 	struct e1kx_ring_stats stats;
 	struct xdp_rxq_info xdp_rxq;
+	/* AF_XDP zero-copy: buffers come from this pool, not from pool */
+	struct xsk_buff_pool *xsk_pool;
+	struct xdp_buff **xsk_bufs;	/* per slot, replaces bufs */
 };
 
 /* One interrupt vector and its NAPI context: a TX/RX ring pair */
@@ -310,6 +321,8 @@ struct e1kx_priv {
 	u32 vfta[E1KX_VFTA_ENTRIES];	/* VLAN filter table shadow */
 	u8 rss_indir[E1KX_RETA_ENTRIES];
 	struct bpf_prog *xdp_prog;	/* attached XDP program, RTNL */
+	/* AF_XDP zero-copy pools by queue pair, RTNL; rings take them */
+	struct xsk_buff_pool *xsk_pool[E1KX_MAX_QUEUE_PAIRS];
 	spinlock_t rctl_lock;	/* RCTL writers: rx mode, MTU, features */
 	spinlock_t ctrl_lock;	/* CTRL read-modify-writes */
 	u32 rctl;		/* RCTL as last programmed, EN included */
@@ -471,6 +484,21 @@ void e1kx_tx_ring_drain(struct e1kx_tx_ring *ring);
 void e1kx_tx_poll(struct e1kx_tx_ring *ring, int napi_budget);
 int e1kx_tx_xdp_frame(struct e1kx_tx_ring *ring, struct xdp_frame *xdpf,
 		      dma_addr_t dma, enum e1kx_tx_buf_type type);
+
+/* Free TX slots (the cleaner may move next_to_clean meanwhile) */
+static inline u16 e1kx_tx_unused(const struct e1kx_tx_ring *ring)
+{
+	u16 ntc = READ_ONCE(ring->next_to_clean);
+	u16 ntu = ring->next_to_use;
+
+	return (ntc > ntu ? 0 : ring->count) + ntc - ntu - 1;
+}
+
+static inline u16 e1kx_tx_next(const struct e1kx_tx_ring *ring, u16 i)
+{
+	return ++i == ring->count ? 0 : i;
+}
+
 netdev_tx_t e1kx_xmit(struct sk_buff *skb, struct net_device *netdev);
 netdev_features_t e1kx_features_check(struct sk_buff *skb,
 				      struct net_device *netdev,
@@ -485,6 +513,17 @@ int e1kx_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 u32 e1kx_xdp_run(struct e1kx_rx_ring *ring, struct bpf_prog *prog,
 		 struct xdp_buff *xdp, struct page *page);
 void e1kx_xdp_finish(struct e1kx_rx_ring *ring);
+int e1kx_xdp_tx_copy(struct e1kx_rx_ring *ring, struct xdp_frame *xdpf);
+
+/* xsk.c: AF_XDP zero-copy */
+int e1kx_xsk_pool_setup(struct e1kx_priv *priv, struct xsk_buff_pool *pool,
+			u16 qid);
+int e1kx_xsk_wakeup(struct net_device *netdev, u32 qid, u32 flags);
+bool e1kx_xsk_refill(struct e1kx_rx_ring *ring);
+int e1kx_xsk_rx_poll(struct e1kx_rx_ring *ring, int budget);
+void e1kx_xsk_rx_release(struct e1kx_rx_ring *ring);
+bool e1kx_xsk_xmit(struct e1kx_tx_ring *ring, unsigned int budget);
+bool e1kx_xsk_mtu_ok(struct e1kx_priv *priv, int mtu);
 
 /* rx.c: receive rings */
 int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
@@ -497,6 +536,22 @@ void e1kx_rx_enable(struct e1kx_priv *priv);
 void e1kx_rx_apply_features(struct e1kx_priv *priv);
 int e1kx_rx_poll(struct e1kx_rx_ring *ring, int budget);
 bool e1kx_rx_refill(struct e1kx_rx_ring *ring);
+bool e1kx_rx_check(struct e1kx_rx_ring *ring, unsigned int len, u32 staterr);
+void e1kx_rx_skb_meta(struct e1kx_rx_ring *ring, struct sk_buff *skb,
+		      const union e1kx_rx_desc *d, u32 staterr);
+
+/* Free RX slots: the ring never fills completely (ntu == ntc is empty) */
+static inline u16 e1kx_rx_unused(const struct e1kx_rx_ring *ring)
+{
+	u16 ntc = ring->next_to_clean, ntu = ring->next_to_use;
+
+	return (ntc > ntu ? 0 : ring->count) + ntc - ntu - 1;
+}
+
+static inline u16 e1kx_rx_next(const struct e1kx_rx_ring *ring, u16 i)
+{
+	return ++i == ring->count ? 0 : i;
+}
 
 /* filter.c: address, multicast and VLAN filters; RSS */
 void e1kx_set_rx_mode(struct net_device *netdev);

@@ -12,9 +12,11 @@
 
 #include <linux/dim.h>
 #include <linux/ethtool.h>
+#include <linux/filter.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
 #include <linux/string.h>
+#include <net/xdp_sock_drv.h>
 
 /*
  * 6.3 added the lockless TX queue stop/wake helpers; Debian backports the
@@ -92,6 +94,7 @@ static int set##_op(struct net_device *dev, const u32 *indir,		\
 #define NETDEV_XDP_ACT_BASIC		0
 #define NETDEV_XDP_ACT_REDIRECT		0
 #define NETDEV_XDP_ACT_NDO_XMIT		0
+#define NETDEV_XDP_ACT_XSK_ZEROCOPY	0
 #endif
 
 static inline void e1kx_set_xdp_features(struct net_device *netdev, u32 acts)
@@ -204,6 +207,31 @@ static inline void e1kx_pp_set_owner(struct page_pool_params *pp,
 #endif
 #ifdef E1KX_HAVE_PP_NETDEV
 	pp->netdev = netdev;
+#endif
+}
+
+/* 6.10 dropped the pool argument of xsk_buff_dma_sync_for_cpu() */
+static inline void e1kx_xsk_sync_for_cpu(struct xdp_buff *xdp,
+					 struct xsk_buff_pool *pool)
+{
+#ifdef E1KX_HAVE_XSK_SYNC_NO_POOL
+	xsk_buff_dma_sync_for_cpu(xdp);
+#else
+	xsk_buff_dma_sync_for_cpu(xdp, pool);
+#endif
+}
+
+/*
+ * The kind of map the last bpf_redirect_map() of this CPU's program named,
+ * before xdp_do_redirect() consumes it: 6.11 moved the redirect state
+ * from a per-CPU variable into the context of the running NAPI poll.
+ */
+static inline enum bpf_map_type e1kx_xdp_redirect_map_type(void)
+{
+#ifdef E1KX_HAVE_BPF_NET_CTX
+	return bpf_net_ctx_get_ri()->map_type;
+#else
+	return this_cpu_ptr(&bpf_redirect_info)->map_type;
 #endif
 }
 

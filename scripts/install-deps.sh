@@ -36,7 +36,7 @@ elif [ $# -gt 0 ]; then
 fi
 
 PKGS=(
-	"${BUILD_PKGS[@]}" cpio python3 sparse clang libbpf-dev
+	"${BUILD_PKGS[@]}" cpio python3 sparse clang libbpf-dev libxdp-dev
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian ovmf efitools
 	qemu-system-x86 busybox-static
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12

@@ -102,6 +102,7 @@ static int e1kx_poll(struct napi_struct *napi, int budget)
 {
 	struct e1kx_q_vector *qv = container_of(napi, struct e1kx_q_vector,
 						napi);
+	bool xsk_done = true;
 	int done;
 
 	e1kx_tx_poll(qv->tx, budget);
@@ -112,8 +113,14 @@ static int e1kx_poll(struct napi_struct *napi, int budget)
 	 */
 	if (unlikely(!budget))
 		return 0;
-	done = e1kx_rx_poll(qv->rx, budget);
-	if (done == budget) {
+	/* An AF_XDP zero-copy socket's pool on this pair (xsk.c) */
+	if (qv->tx->xsk_pool)
+		xsk_done = e1kx_xsk_xmit(qv->tx, budget);
+	if (qv->rx->xsk_pool)
+		done = e1kx_xsk_rx_poll(qv->rx, budget);
+	else
+		done = e1kx_rx_poll(qv->rx, budget);
+	if (done == budget || !xsk_done) {
 		e1kx_irq_busy(qv);
 		return budget;
 	}

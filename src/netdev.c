@@ -465,6 +465,11 @@ static int e1kx_change_mtu(struct net_device *netdev, int new_mtu)
 			    new_mtu, E1KX_XDP_MAX_MTU);
 		return -EINVAL;
 	}
+	if (!e1kx_xsk_mtu_ok(priv, new_mtu)) {
+		netdev_warn(netdev, "MTU %d too large for AF_XDP zero-copy (at most %d)\n",
+			    new_mtu, E1KX_XDP_MAX_MTU);
+		return -EINVAL;
+	}
 	WRITE_ONCE(netdev->mtu, new_mtu);
 	e1kx_rx_apply_features(priv);
 	return 0;
@@ -519,6 +524,7 @@ static const struct net_device_ops e1kx_netdev_ops = {
 	.ndo_vlan_rx_kill_vid	= e1kx_vlan_rx_kill_vid,
 	.ndo_bpf		= e1kx_xdp_bpf,
 	.ndo_xdp_xmit		= e1kx_xdp_xmit,
+	.ndo_xsk_wakeup		= e1kx_xsk_wakeup,
 };
 
 #define E1KX_FEATURES	(NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM | \
@@ -544,7 +550,8 @@ void e1kx_netdev_setup(struct e1kx_priv *priv)
 	netif_set_tso_max_size(netdev, E1KX_TSO_MAX_SIZE);
 	e1kx_set_xdp_features(netdev, NETDEV_XDP_ACT_BASIC |
 			      NETDEV_XDP_ACT_REDIRECT |
-			      NETDEV_XDP_ACT_NDO_XMIT);
+			      NETDEV_XDP_ACT_NDO_XMIT |
+			      NETDEV_XDP_ACT_XSK_ZEROCOPY);
 	netdev->min_mtu = ETH_MIN_MTU;
 	netdev->max_mtu = E1KX_MAX_MTU;
 	netdev->watchdog_timeo = E1KX_TX_TIMEOUT;

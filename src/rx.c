@@ -15,18 +15,6 @@
 
 #include "e1kx.h"
 
-static u16 e1kx_rx_next(const struct e1kx_rx_ring *ring, u16 i)
-{
-	return ++i == ring->count ? 0 : i;
-}
-
-static u16 e1kx_rx_unused(const struct e1kx_rx_ring *ring)
-{
-	u16 ntc = ring->next_to_clean, ntu = ring->next_to_use;
-
-	return (ntc > ntu ? 0 : ring->count) + ntc - ntu - 1;
-}
-
 static void e1kx_rx_count(struct e1kx_rx_ring *ring, u64 *counter)
 {
 	u64_stats_update_begin(&ring->stats.syncp);
@@ -230,9 +218,12 @@ static void e1kx_rx_hash(struct sk_buff *skb, const union e1kx_rx_desc *d)
 		     PKT_HASH_TYPE_L4 : PKT_HASH_TYPE_L3);
 }
 
-/* Checks on a complete frame of len bytes; false if it must be dropped */
-static bool e1kx_rx_frame_ok(struct e1kx_rx_ring *ring, unsigned int len,
-			     u32 staterr)
+/*
+ * Checks on a complete frame of len bytes; false if it must be dropped.
+ * Always inlined here, where it runs per frame; xsk.c has a copy to call.
+ */
+static __always_inline bool e1kx_rx_frame_ok(struct e1kx_rx_ring *ring,
+					     unsigned int len, u32 staterr)
 {
 	struct net_device *netdev = ring->netdev;
 
@@ -250,8 +241,10 @@ static bool e1kx_rx_frame_ok(struct e1kx_rx_ring *ring, unsigned int len,
 }
 
 /* Metadata from the descriptor of a frame going to the stack */
-static void e1kx_rx_meta(struct e1kx_rx_ring *ring, struct sk_buff *skb,
-			 const union e1kx_rx_desc *d, u32 staterr)
+static __always_inline void e1kx_rx_meta(struct e1kx_rx_ring *ring,
+					 struct sk_buff *skb,
+					 const union e1kx_rx_desc *d,
+					 u32 staterr)
 {
 	struct net_device *netdev = ring->netdev;
 
@@ -264,6 +257,17 @@ static void e1kx_rx_meta(struct e1kx_rx_ring *ring, struct sk_buff *skb,
 				       le16_to_cpu(d->wb.vlan));
 	skb_record_rx_queue(skb, ring->qid);
 	skb->protocol = eth_type_trans(skb, netdev);
+}
+
+bool e1kx_rx_check(struct e1kx_rx_ring *ring, unsigned int len, u32 staterr)
+{
+	return e1kx_rx_frame_ok(ring, len, staterr);
+}
+
+void e1kx_rx_skb_meta(struct e1kx_rx_ring *ring, struct sk_buff *skb,
+		      const union e1kx_rx_desc *d, u32 staterr)
+{
+	e1kx_rx_meta(ring, skb, d, staterr);
 }
 
 /* XDP_PASS: an skb around what the program left of the frame */
@@ -450,10 +454,18 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 	ring->skb = NULL;
 	ring->frame_bad = false;
 	ring->starved = false;
+	/* A socket's pool bound to this pair gives the buffers (xsk.c) */
+	ring->xsk_pool = priv->xsk_pool[qid];
 
 	ring->bufs = kvcalloc(count, sizeof(*ring->bufs), GFP_KERNEL);
 	if (!ring->bufs)
 		return -ENOMEM;
+	if (ring->xsk_pool) {
+		ring->xsk_bufs = kvcalloc(count, sizeof(*ring->xsk_bufs),
+					  GFP_KERNEL);
+		if (!ring->xsk_bufs)
+			return -ENOMEM;
+	}
 	ring->desc = dma_alloc_coherent(dev, count * sizeof(*ring->desc),
 					&ring->dma, GFP_KERNEL);
 	if (!ring->desc)
@@ -470,6 +482,9 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 			       napi->napi_id);
 	if (err)
 		return err;
+	if (ring->xsk_pool)
+		return xdp_rxq_info_reg_mem_model(&ring->xdp_rxq,
+						  MEM_TYPE_XSK_BUFF_POOL, NULL);
 	return xdp_rxq_info_reg_mem_model(&ring->xdp_rxq, MEM_TYPE_PAGE_POOL,
 					  ring->pool);
 }
@@ -481,6 +496,8 @@ void e1kx_rx_ring_release_bufs(struct e1kx_rx_ring *ring)
 
 	if (!ring->desc)
 		return;
+	if (ring->xsk_bufs)
+		e1kx_xsk_rx_release(ring);
 	if (ring->skb) {
 		dev_kfree_skb_any(ring->skb);
 		ring->skb = NULL;
@@ -511,6 +528,9 @@ void e1kx_rx_ring_free(struct e1kx_rx_ring *ring)
 		dma_free_coherent(ring->dev, ring->count * sizeof(*ring->desc),
 				  ring->desc, ring->dma);
 	kvfree(ring->bufs);
+	kvfree(ring->xsk_bufs);
+	ring->xsk_bufs = NULL;
+	ring->xsk_pool = NULL;
 	ring->pool = NULL;
 	ring->copy_pool = NULL;
 	ring->desc = NULL;
@@ -531,6 +551,12 @@ void e1kx_rx_ring_configure(struct e1kx_priv *priv, struct e1kx_rx_ring *ring)
 			   ring->count * sizeof(*ring->desc));
 	e1kx_wr32(priv, E1KX_RXDCTL(q), E1KX_RXDCTL_GRAN |
 		  FIELD_PREP(E1KX_RXDCTL_WTHRESH, 1));
+	if (ring->xsk_pool) {
+		/* The ring is in place now: the pool's buffers point at it */
+		xsk_pool_set_rxq_info(ring->xsk_pool, &ring->xdp_rxq);
+		e1kx_xsk_refill(ring);
+		return;
+	}
 	e1kx_rx_refill(ring);
 }
 

@@ -100,12 +100,13 @@ static const struct e1kx_hw_stat e1kx_hw_stats[E1KX_HWS_NUM] = {
 
 /* Per-queue counters shown by ethtool -S, in this order */
 static const char * const e1kx_txq_stat_names[] = {
-	"packets", "bytes", "restarts", "drops", "xdp_xmit",
+	"packets", "bytes", "restarts", "drops", "xdp_xmit", "xsk_tx",
 };
 
 static const char * const e1kx_rxq_stat_names[] = {
 	"packets", "bytes", "drops", "errors", "length_errors", "csum_err",
 	"alloc_fail", "xdp_drop", "xdp_tx", "xdp_redirect", "xdp_errors",
+	"xsk_rx", "xsk_fill_empty",
 };
 
 static const char * const e1kx_sw_stat_names[] = {
@@ -177,6 +178,9 @@ static void e1kx_ring_stats_read(const struct e1kx_ring_stats *s,
 		out->xdp_redirect = s->xdp_redirect;
 		out->xdp_errors = s->xdp_errors;
 		out->xdp_xmit = s->xdp_xmit;
+		out->xsk_rx = s->xsk_rx;
+		out->xsk_tx = s->xsk_tx;
+		out->xsk_fill_empty = s->xsk_fill_empty;
 	} while (u64_stats_fetch_retry(&s->syncp, start));
 }
 
@@ -237,7 +241,8 @@ static void e1kx_qstats_rx(const struct e1kx_rx_ring *ring,
 	e1kx_ring_stats_read(&ring->stats, &rs);
 	rx->packets += rs.packets;
 	rx->bytes += rs.bytes;
-	rx->alloc_fail += rs.alloc_fail;
+	/* A socket's fill ring running dry is a buffer allocation failure */
+	rx->alloc_fail += rs.alloc_fail + rs.xsk_fill_empty;
 	rx->csum_bad += rs.csum_err;
 }
 
@@ -366,6 +371,7 @@ void e1kx_stats_fill(struct e1kx_priv *priv, u64 *data)
 		*data++ = rs.restarts;
 		*data++ = rs.drops;
 		*data++ = rs.xdp_xmit;
+		*data++ = rs.xsk_tx;
 		e1kx_ring_stats_read(&priv->rx_ring[q].stats, &rs);
 		*data++ = rs.packets;
 		*data++ = rs.bytes;
@@ -378,6 +384,8 @@ void e1kx_stats_fill(struct e1kx_priv *priv, u64 *data)
 		*data++ = rs.xdp_tx;
 		*data++ = rs.xdp_redirect;
 		*data++ = rs.xdp_errors;
+		*data++ = rs.xsk_rx;
+		*data++ = rs.xsk_fill_empty;
 	}
 	*data++ = READ_ONCE(priv->tx_timeouts);
 	*data++ = READ_ONCE(priv->resets);

@@ -17,19 +17,6 @@
 
 #include "e1kx.h"
 
-static u16 e1kx_tx_unused(const struct e1kx_tx_ring *ring)
-{
-	u16 ntc = READ_ONCE(ring->next_to_clean);
-	u16 ntu = ring->next_to_use;
-
-	return (ntc > ntu ? 0 : ring->count) + ntc - ntu - 1;
-}
-
-static u16 e1kx_tx_next(const struct e1kx_tx_ring *ring, u16 i)
-{
-	return ++i == ring->count ? 0 : i;
-}
-
 static struct netdev_queue *e1kx_txq(const struct e1kx_tx_ring *ring)
 {
 	return netdev_get_tx_queue(ring->netdev, ring->qid);
@@ -394,9 +381,11 @@ int e1kx_tx_xdp_frame(struct e1kx_tx_ring *ring, struct xdp_frame *xdpf,
 /*
  * XDP_TX buffers go back to this pair's RX pool, whose NAPI context this
  * is unless the budget is 0 (the ring drained on the way down, in process
- * context: e1kx_tx_clean() leaves XDP buffers alone outside NAPI).
+ * context: e1kx_tx_clean() leaves XDP buffers alone outside NAPI). A
+ * socket's frames are the socket's: *xsk counts them for its completion
+ * ring.
  */
-static void e1kx_tx_free(struct e1kx_tx_buf *fbuf, int napi_budget)
+static void e1kx_tx_free(struct e1kx_tx_buf *fbuf, int napi_budget, u32 *xsk)
 {
 	switch (fbuf->type) {
 	case E1KX_TX_BUF_SKB:
@@ -411,13 +400,16 @@ static void e1kx_tx_free(struct e1kx_tx_buf *fbuf, int napi_budget)
 	case E1KX_TX_BUF_XDP_XMIT:
 		xdp_return_frame(fbuf->xdpf);
 		break;
+	case E1KX_TX_BUF_XSK:
+		(*xsk)++;
+		break;
 	}
 	fbuf->skb = NULL;
 }
 
 /* Release one completed packet: slots first..eop */
 static u16 e1kx_tx_release(struct e1kx_tx_ring *ring, u16 first,
-			   int napi_budget)
+			   int napi_budget, u32 *xsk)
 {
 	struct e1kx_tx_buf *fbuf = &ring->buf[first];
 	u16 eop = fbuf->eop, i = first;
@@ -428,7 +420,7 @@ static u16 e1kx_tx_release(struct e1kx_tx_ring *ring, u16 first,
 			break;
 		i = e1kx_tx_next(ring, i);
 	}
-	e1kx_tx_free(fbuf, napi_budget);
+	e1kx_tx_free(fbuf, napi_budget, xsk);
 	return e1kx_tx_next(ring, eop);
 }
 
@@ -443,6 +435,7 @@ static bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget)
 	struct netdev_queue *txq = e1kx_txq(ring);
 	unsigned int pkts = 0, bytes = 0, segs = 0;
 	u16 ntc = ring->next_to_clean;
+	u32 xsk = 0;
 
 	while (ntc != READ_ONCE(ring->next_to_use)) {
 		struct e1kx_tx_buf *fbuf = &ring->buf[ntc];
@@ -463,10 +456,12 @@ static bool e1kx_tx_clean(struct e1kx_tx_ring *ring, int napi_budget)
 		pkts++;
 		segs += fbuf->segs;
 		bytes += fbuf->bytes;
-		ntc = e1kx_tx_release(ring, ntc, napi_budget);
+		ntc = e1kx_tx_release(ring, ntc, napi_budget, &xsk);
 	}
 	if (!pkts)
 		return false;
+	if (xsk)
+		xsk_tx_completed(ring->xsk_pool, xsk);
 
 	WRITE_ONCE(ring->next_to_clean, ntc);
 	u64_stats_update_begin(&ring->stats.syncp);
@@ -512,13 +507,17 @@ void e1kx_tx_poll(struct e1kx_tx_ring *ring, int napi_budget)
 void e1kx_tx_ring_drain(struct e1kx_tx_ring *ring)
 {
 	u16 ntc = ring->next_to_clean;
+	u32 xsk = 0;
 
 	while (ntc != ring->next_to_use) {
 		u64_stats_update_begin(&ring->stats.syncp);
 		ring->stats.drops++;
 		u64_stats_update_end(&ring->stats.syncp);
-		ntc = e1kx_tx_release(ring, ntc, 0);
+		ntc = e1kx_tx_release(ring, ntc, 0, &xsk);
 	}
+	/* The socket gets its frames back, sent or not */
+	if (xsk)
+		xsk_tx_completed(ring->xsk_pool, xsk);
 	ring->next_to_clean = ntc;
 	netdev_tx_reset_queue(e1kx_txq(ring));
 }
@@ -533,10 +532,20 @@ int e1kx_tx_ring_alloc(struct e1kx_priv *priv, struct e1kx_tx_ring *ring,
 		return -ENOMEM;
 	ring->desc = dma_alloc_coherent(dev, count * sizeof(*ring->desc),
 					&ring->dma, GFP_KERNEL);
-	if (!ring->desc) {
-		kvfree(ring->buf);
-		ring->buf = NULL;
-		return -ENOMEM;
+	if (!ring->desc)
+		goto err_free;
+	/* A socket's pool bound to this pair sends on this ring (xsk.c) */
+	ring->xsk_pool = priv->xsk_pool[qid];
+	if (ring->xsk_pool) {
+		ring->xsk_pad = dma_alloc_coherent(dev, ETH_ZLEN,
+						   &ring->xsk_pad_dma,
+						   GFP_KERNEL);
+		if (!ring->xsk_pad) {
+			dma_free_coherent(dev, count * sizeof(*ring->desc),
+					  ring->desc, ring->dma);
+			ring->desc = NULL;
+			goto err_free;
+		}
 	}
 	ring->priv = priv;
 	ring->dev = dev;
@@ -545,6 +554,11 @@ int e1kx_tx_ring_alloc(struct e1kx_priv *priv, struct e1kx_tx_ring *ring,
 	ring->qid = qid;
 	ring->tail = priv->io + E1KX_TDT(qid);
 	return 0;
+
+err_free:
+	kvfree(ring->buf);
+	ring->buf = NULL;
+	return -ENOMEM;
 }
 
 void e1kx_tx_ring_free(struct e1kx_tx_ring *ring)
@@ -553,9 +567,14 @@ void e1kx_tx_ring_free(struct e1kx_tx_ring *ring)
 		return;
 	dma_free_coherent(ring->dev, ring->count * sizeof(*ring->desc),
 			  ring->desc, ring->dma);
+	if (ring->xsk_pad)
+		dma_free_coherent(ring->dev, ETH_ZLEN, ring->xsk_pad,
+				  ring->xsk_pad_dma);
 	kvfree(ring->buf);
 	ring->desc = NULL;
 	ring->buf = NULL;
+	ring->xsk_pad = NULL;
+	ring->xsk_pool = NULL;
 }
 
 void e1kx_tx_ring_configure(struct e1kx_priv *priv, struct e1kx_tx_ring *ring)

@@ -158,6 +158,28 @@ static int e1kx_xdp_xmit_one(struct e1kx_tx_ring *ring,
 }
 
 /*
+ * XDP_TX of a frame copied out of a socket's buffer (AF_XDP zero-copy,
+ * xsk.c): mapped like a redirected frame, on this pair's TX ring; the
+ * doorbell waits for the end of the poll. The caller frees it on error.
+ */
+int e1kx_xdp_tx_copy(struct e1kx_rx_ring *ring, struct xdp_frame *xdpf)
+{
+	struct e1kx_priv *priv = netdev_priv(ring->netdev);
+	struct e1kx_tx_ring *tx = &priv->tx_ring[ring->qid];
+	struct netdev_queue *txq = e1kx_xdp_txq(tx);
+	int err;
+
+	__netif_tx_lock(txq, smp_processor_id());
+	err = e1kx_xdp_xmit_one(tx, xdpf);
+	if (!err)
+		txq_trans_cond_update(txq);
+	__netif_tx_unlock(txq);
+	if (!err)
+		ring->xdp_pending |= E1KX_XDP_TX;
+	return err;
+}
+
+/*
  * ndo_xdp_xmit: frames redirected to this device, on the TX ring of the
  * sending CPU's queue pair. Returns how many were queued; the core frees
  * the rest. The state is checked under the TX lock, which e1kx_down()
@@ -253,6 +275,9 @@ int e1kx_xdp_bpf(struct net_device *netdev, struct netdev_bpf *bpf)
 	switch (bpf->command) {
 	case XDP_SETUP_PROG:
 		return e1kx_xdp_setup(priv, bpf->prog, bpf->extack);
+	case XDP_SETUP_XSK_POOL:
+		return e1kx_xsk_pool_setup(priv, bpf->xsk.pool,
+					   bpf->xsk.queue_id);
 	default:
 		return -EINVAL;
 	}
