@@ -231,14 +231,20 @@ void e1kx_napi_disable(struct e1kx_priv *priv)
 	}
 }
 
-/* Poll rings whose refill failed, so they recover without an interrupt */
+/*
+ * Poll rings whose refill failed, so they recover without an interrupt.
+ * From the watchdog (process context): the softirq runs at the
+ * local_bh_enable(), not at some later interrupt's exit.
+ */
 void e1kx_napi_kick(struct e1kx_priv *priv)
 {
 	unsigned int q;
 
+	local_bh_disable();
 	for (q = 0; q < priv->num_queue_pairs; q++)
 		if (READ_ONCE(priv->rx_ring[q].starved))
 			napi_schedule(&priv->q_vector[q].napi);
+	local_bh_enable();
 }
 
 /* Poll every pair once, from process context */

@@ -460,13 +460,13 @@ static int e1kx_change_mtu(struct net_device *netdev, int new_mtu)
 {
 	struct e1kx_priv *priv = netdev_priv(netdev);
 
-	if (priv->xdp_prog && new_mtu > E1KX_XDP_MAX_MTU) {
-		netdev_warn(netdev, "MTU %d too large for XDP (at most %d)\n",
+	if (!e1kx_xsk_mtu_ok(priv, new_mtu)) {
+		netdev_warn(netdev, "MTU %d too large for AF_XDP zero-copy (at most %d)\n",
 			    new_mtu, E1KX_XDP_MAX_MTU);
 		return -EINVAL;
 	}
-	if (!e1kx_xsk_mtu_ok(priv, new_mtu)) {
-		netdev_warn(netdev, "MTU %d too large for AF_XDP zero-copy (at most %d)\n",
+	if (priv->xdp_prog && new_mtu > E1KX_XDP_MAX_MTU) {
+		netdev_warn(netdev, "MTU %d too large for XDP (at most %d)\n",
 			    new_mtu, E1KX_XDP_MAX_MTU);
 		return -EINVAL;
 	}

@@ -181,7 +181,10 @@ static bool e1kx_xsk_fill(struct e1kx_rx_ring *ring)
 		if (i == ring->count)
 			i = 0;
 		n -= got;
-		if (got < want) {
+		/* A short batch is not a dry ring (6.1 hands out one frame at
+		 * a time when the pool needs DMA syncs): stop only at none
+		 */
+		if (!got) {
 			ok = false;
 			break;
 		}
