@@ -183,7 +183,7 @@ XDP_PROGS := $(patsubst tests/xdp/%.c,build/xdp/%.o,$(wildcard tests/xdp/*.c)) \
 	build/xsk/xsk_test
 xdp-progs: $(XDP_PROGS)
 
-build/xdp/%.o: tests/xdp/%.c
+build/xdp/%.o: tests/xdp/%.c tests/xdp/udp4.h
 	@mkdir -p $(@D)
 	clang -O2 -g -Wall -target bpf -I/usr/include/$(shell gcc -dumpmachine) \
 		-c $< -o $@

@@ -72,15 +72,6 @@ bounce() {
 		"python3 $NETTOOL udp-bounce $G4 $1 $2 --size ${3:-64} --wait 5"
 }
 
-# result DESC [REASON]: ok if the command before it succeeded.
-result() {
-	local rc=$?
-	if [ "$rc" = 0 ]; then
-		ktap_ok "$1"
-	else
-		ktap_fail "$1" "${2:-}"
-	fi
-}
 
 back_of() { sed -n 's/.*back=\([0-9]*\).*/\1/p' <<<"$1"; }
 bad_of() { sed -n 's/.*bad=\([0-9]*\).*/\1/p' <<<"$1"; }
@@ -126,7 +117,7 @@ n=$(guest_count $P_DROP 300)
 d1=$(qsum rx xdp_drop)
 echo "# xdp_drop $d0 -> $d1, socket got ${n:-?}"
 [ "${n:-1}" -eq 0 ] && [ $((d1 - d0)) -ge 295 ]
-result "XDP_DROP: none of 300 datagrams reached the socket, xdp_drop +$((d1 - d0))"
+ktap_status "XDP_DROP: none of 300 datagrams reached the socket, xdp_drop +$((d1 - d0))"
 
 check_bounce() {
 	local what=$1 port=$2 count=$3 size=$4 counter=$5 c0 c1 out b
@@ -176,7 +167,7 @@ peer "ping -M do -s 2972 -c 3 -i 0.3 -W 1 $G4" >/dev/null
 l1=$(qsum rx length_errors)
 c1=$(qsum rx xdp_drop)+$(qsum rx xdp_tx)+$(qsum rx xdp_errors)
 [ $((l1 - l0)) -ge 3 ] && [ "$c1" = "$c0" ]
-result "3014-byte frames (more than one buffer) counted in length_errors ($l0 -> $l1), never run (xdp drop+tx+errors $c0 -> $c1)"
+ktap_status "3014-byte frames (more than one buffer) counted in length_errors ($l0 -> $l1), never run (xdp drop+tx+errors $c0 -> $c1)"
 ip link set dev "$NET_IF" mtu 1500
 peer "ip link set $PEER_IF mtu 1500"
 
@@ -189,7 +180,7 @@ rc=$?
 peer_wait_file flood 90 | sed 's/^/# flood during ethtool -G: /'
 wait_carrier "$NET_IF" 15
 [ "$rc" = 0 ] && [ "$(xdp_prog_id)" = "$id0" ]
-result "ethtool -G under XDP_TX traffic: rc $rc, program $(xdp_prog_id) still attached (was $id0)"
+ktap_status "ethtool -G under XDP_TX traffic: rc $rc, program $(xdp_prog_id) still attached (was $id0)"
 check_bounce "XDP_TX after the ring resize" $P_TX 200 64 rx:xdp_tx
 ethtool -G "$NET_IF" rx 1024 tx 1024
 
@@ -212,7 +203,7 @@ for q in 0 1; do
 	b=$(back_of "$out")
 	echo "# queue $q: $out; rx_queue_${q}_xdp_tx $c0 -> $c1, tx_queue_${q}_packets $t0 -> $t1"
 	[ "${b:-0}" -ge 97 ] && [ $((c1 - c0)) -ge "$b" ] && [ $((t1 - t0)) -ge "$b" ]
-	result "XDP_TX on queue pair $q (RSS weight $w): $b/100 back, counted on rx and tx queue $q"
+	ktap_status "XDP_TX on queue pair $q (RSS weight $w): $b/100 back, counted on rx and tx queue $q"
 done
 ethtool -X "$NET_IF" default
 
@@ -222,13 +213,13 @@ rc=$?
 wait_carrier "$NET_IF" 15
 out=$(bounce $P_TX 100 64)
 [ "$rc" = 0 ] && [ "$(xdp_prog_id)" = "$id0" ] && [ "$(back_of "$out")" -ge 97 ]
-result "ethtool -L combined 1 with a program: rc $rc, program $(xdp_prog_id) (was $id0), XDP_TX: $out"
+ktap_status "ethtool -L combined 1 with a program: rc $rc, program $(xdp_prog_id) (was $id0), XDP_TX: $out"
 ethtool -L "$NET_IF" combined 2
 rc=$?
 wait_carrier "$NET_IF" 15
 out=$(bounce $P_TX 100 64)
 [ "$rc" = 0 ] && [ "$(xdp_prog_id)" = "$id0" ] && [ "$(back_of "$out")" -ge 97 ]
-result "ethtool -L combined 2 with a program: rc $rc, program $(xdp_prog_id) (was $id0), XDP_TX: $out"
+ktap_status "ethtool -L combined 2 with a program: rc $rc, program $(xdp_prog_id) (was $id0), XDP_TX: $out"
 
 if ip link set dev "$NET_IF" mtu 3000 2>/dev/null; then
 	ktap_fail "MTU 3000 refused while a program is attached" "accepted"
@@ -242,21 +233,21 @@ ip -force link set dev "$NET_IF" xdpdrv obj "$XDP_OBJ" sec xdp
 id1=$(xdp_prog_id)
 out=$(bounce $P_TX 50 64)
 [ "$id1" != "$id0" ] && [ "$id1" != none ] && [ "$(back_of "$out")" -ge 48 ]
-result "program replaced in place (id $id0 -> $id1), XDP_TX works: $out"
+ktap_status "program replaced in place (id $id0 -> $id1), XDP_TX works: $out"
 
 ip link set dev "$NET_IF" xdpdrv off
 d0=$(qsum rx xdp_drop)
 n=$(guest_count $P_DROP 100)
 d1=$(qsum rx xdp_drop)
 [ "$(xdp_mode)" = none ] && [ "${n:-0}" -ge 97 ] && [ "$d1" = "$d0" ]
-result "detached ($(xdp_mode)): $n/100 datagrams to port $P_DROP reach the socket, xdp_drop $d0 -> $d1"
+ktap_status "detached ($(xdp_mode)): $n/100 datagrams to port $P_DROP reach the socket, xdp_drop $d0 -> $d1"
 
 ip link set dev "$NET_IF" mtu 3000
 err=$(ip link set dev "$NET_IF" xdpdrv obj "$XDP_OBJ" sec xdp 2>&1)
 rc=$?
 echo "# attach at MTU 3000: rc $rc: $err"
 [ "$rc" != 0 ] && [ "$(xdp_mode)" = none ] && grep -qi mtu <<<"$err"
-result "attach at MTU 3000 refused with a message naming the MTU"
+ktap_status "attach at MTU 3000 refused with a message naming the MTU"
 ip link set dev "$NET_IF" mtu 1500
 
 check_no_tx_timeout "$NET_IF"

@@ -58,15 +58,6 @@ MACB=$(nsb cat "/sys/class/net/$IFB/address")
 nsa ip neigh replace "$B4" lladdr "$MACB" dev "$IFA" nud permanent
 nsb ip neigh replace "$A4" lladdr "$MACA" dev "$IFB" nud permanent
 
-# result DESC: ok if the command before it succeeded
-result() {
-	local rc=$?
-	if [ "$rc" = 0 ]; then
-		ktap_ok "$1"
-	else
-		ktap_fail "$1" "${2:-}"
-	fi
-}
 
 # fld NAME: the number after NAME= on stdin
 fld() { sed -n "s/.*\\b$1=\\([0-9]*\\).*/\\1/p" | head -n1; }
@@ -142,7 +133,7 @@ out=$(nsb "$XSK" rx "$IFB" 2 1 --prog "$XSK_PROG" --time 2 2>&1)
 rc=$?
 echo "# queue 2: rc $rc: $out"
 [ "$rc" = 2 ] && grep -q "Invalid argument" <<<"$out"
-result "a socket on queue 2 (the device has 0 and 1) is refused: rc $rc"
+ktap_status "a socket on queue 2 (the device has 0 and 1) is refused: rc $rc"
 
 mark=$(kmsg_mark chunk)
 out=$(nsb "$XSK" rx "$IFB" 0 1 --chunk 2048 --prog "$XSK_PROG" --time 2 2>&1)
@@ -150,7 +141,7 @@ rc=$?
 msg=$(dmesg_since "$mark" | grep -m1 "zero-copy on queue 0 refused")
 echo "# chunk 2048: rc $rc: $out; log: $msg"
 [ "$rc" = 2 ] && grep -q "1792-byte frames" <<<"$msg"
-result "zero-copy with 2048-byte chunks refused, the log says why (rc $rc)"
+ktap_status "zero-copy with 2048-byte chunks refused, the log says why (rc $rc)"
 
 nsb ip link set dev "$IFB" mtu 3000
 mark=$(kmsg_mark mtu)
@@ -160,7 +151,7 @@ msg=$(dmesg_since "$mark" | grep -m1 "zero-copy on queue 0 refused")
 echo "# MTU 3000: rc $rc: $out; log: $msg"
 nsb ip link set dev "$IFB" mtu 1500
 [ "$rc" = 2 ] && grep -q "MTU 3000" <<<"$msg"
-result "zero-copy at MTU 3000 (frames over one buffer) refused, the log says why (rc $rc)"
+ktap_status "zero-copy at MTU 3000 (frames over one buffer) refused, the log says why (rc $rc)"
 
 # Copy mode: the page_pool rings, as without zero-copy
 steer 0
@@ -174,7 +165,7 @@ echo "# copy mode: A: $tout; B: $rout"
 [ "$(fld rx <<<"$rout")" = 500 ] && [ "$(fld bad <<<"$rout")" = 0 ] &&
 	[ "$(fld zc <<<"$rout")" = 0 ] && [ "$(fld completed <<<"$tout")" = 500 ] &&
 	[ "$(fld zc <<<"$tout")" = 0 ]
-result "copy mode (XDP_COPY), queue 0: 500/500 frames intact ($tout; $rout)"
+ktap_status "copy mode (XDP_COPY), queue 0: 500/500 frames intact ($tout; $rout)"
 
 # Zero-copy on each queue: full-size frames on 0, shorter ones on 1
 for q in 0 1; do
@@ -196,10 +187,10 @@ for q in 0 1; do
 	[ "${r:-0}" -ge $((n * 98 / 100)) ] && [ "$(fld bad <<<"$rout")" = 0 ] &&
 		[ "$(fld dup <<<"$rout")" = 0 ] && [ "$(fld zc <<<"$rout")" = 1 ] &&
 		[ $((x1 - x0)) -ge "$r" ]
-	result "zero-copy RX on queue $q: ${r:-0}/$n frames of $((size + 42)) bytes intact, xsk_rx +$((x1 - x0))"
+	ktap_status "zero-copy RX on queue $q: ${r:-0}/$n frames of $((size + 42)) bytes intact, xsk_rx +$((x1 - x0))"
 	[ "$(fld completed <<<"$tout")" = $n ] && [ "$(fld zc <<<"$tout")" = 1 ] &&
 		[ $((t1 - t0)) = $n ]
-	result "zero-copy TX on queue $q: $n frames sent and completed, xsk_tx +$((t1 - t0))"
+	ktap_status "zero-copy TX on queue $q: $n frames sent and completed, xsk_tx +$((t1 - t0))"
 done
 
 # Runts: 54-byte frames leave padded to 60 (from the ring's zeros)
@@ -213,7 +204,7 @@ echo "# runts: A: $tout; B: $rout"
 r=$(fld rx <<<"$rout")
 [ "${r:-0}" -ge 294 ] && [ "$(fld bad <<<"$rout")" = 0 ] &&
 	[ "$(fld completed <<<"$tout")" = 300 ]
-result "zero-copy TX of 54-byte frames on queue 1: ${r:-0}/300 intact"
+ktap_status "zero-copy TX of 54-byte frames on queue 1: ${r:-0}/300 intact"
 
 # A socket on queue 1 under a flood: ring and channel changes
 steer 1
@@ -224,7 +215,7 @@ if rx_bg bound 1 0 --port $FLOOD_PORT --time 200; then
 	ch=$(nsb ethtool -l "$IFB" | awk '/^Current/ {c = 1} c && /^Combined:/ {print $2}')
 	echo "# ethtool -L combined 1: rc $rc ($(cat "$TMP/l.err")), combined now $ch"
 	[ "$rc" != 0 ] && [ "$ch" = 2 ]
-	result "ethtool -L combined 1 refused while a socket is bound to queue 1 (combined $ch)"
+	ktap_status "ethtool -L combined 1 refused while a socket is bound to queue 1 (combined $ch)"
 
 	mark=$(kmsg_mark bound-mtu)
 	nsb ip link set dev "$IFB" mtu 3000 2>/dev/null
@@ -234,7 +225,7 @@ if rx_bg bound 1 0 --port $FLOOD_PORT --time 200; then
 	echo "# MTU 3000: rc $rc, MTU $mtu; log: $msg"
 	# The socket's check, not the XDP program's, refuses it
 	[ "$rc" != 0 ] && [ "$mtu" = 1500 ] && [[ "$msg" == *"AF_XDP zero-copy"* ]]
-	result "MTU 3000 refused because a zero-copy socket is bound (MTU $mtu)"
+	ktap_status "MTU 3000 refused because a zero-copy socket is bound (MTU $mtu)"
 
 	nsb ethtool -G "$IFB" rx 512 tx 512
 	rc=$?
@@ -248,7 +239,7 @@ if rx_bg bound 1 0 --port $FLOOD_PORT --time 200; then
 	echo "# ethtool -G rx 512 tx 512: rc $rc, RX ring $rx; xsk_rx $x0 -> $x1; socket: $rout"
 	[ "$rc" = 0 ] && [ "$rx" = 512 ] && [ $((x1 - x0)) -gt 0 ] &&
 		[ "$(fld bad <<<"$rout")" = 0 ] && [ "$(fld zc <<<"$rout")" = 1 ]
-	result "ethtool -G under a flood with a socket bound: rings rebuilt, the socket keeps receiving (xsk_rx +$((x1 - x0)) in 3 s)"
+	ktap_status "ethtool -G under a flood with a socket bound: rings rebuilt, the socket keeps receiving (xsk_rx +$((x1 - x0)) in 3 s)"
 	nsb ethtool -G "$IFB" rx 1024 tx 1024
 	wait_carrier_ns dpb "$IFB" 15
 else
@@ -285,7 +276,7 @@ done
 n=$(nsb python3 "$NETTOOL" udp-count $FLOOD_PORT --bind "$B4" --idle 3 --max-time 3)
 echo "# after 5 sockets killed under the flood: stack got $n datagrams in 3 s"
 [ $ok = 0 ] && [ "${n:-0}" -gt 0 ]
-result "5 sockets killed under a flood, then the stack receives ($n datagrams in 3 s)"
+ktap_status "5 sockets killed under a flood, then the stack receives ($n datagrams in 3 s)"
 flood_stop
 nsb ip link set dev "$IFB" xdpdrv off
 nsb ethtool -X "$IFB" default

@@ -79,6 +79,16 @@ ktap_check() {
 	fi
 }
 
+# ktap_status DESC [REASON]: ok if the command just before it succeeded.
+ktap_status() {
+	local rc=$?
+	if [ "$rc" = 0 ]; then
+		ktap_ok "$1"
+	else
+		ktap_fail "$1" "${2:-}"
+	fi
+}
+
 ktap_bail() {
 	echo "Bail out! $*"
 	exit $KSFT_FAIL

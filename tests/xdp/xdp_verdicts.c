@@ -10,12 +10,7 @@
  *
  * Swapping keeps both checksums valid: they are sums over the same words.
  */
-#include <linux/bpf.h>
-#include <linux/if_ether.h>
-#include <linux/in.h>
-#include <linux/ip.h>
-#include <linux/udp.h>
-#include <bpf/bpf_endian.h>
+#include "udp4.h"
 #include <bpf/bpf_helpers.h>
 
 #define PORT_ABORT	5706
@@ -42,20 +37,12 @@ static __always_inline void swap_addrs(struct ethhdr *eth, struct iphdr *ip,
 SEC("xdp")
 int xdp_verdicts(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
+	struct ethhdr *eth;
 	struct udphdr *udp;
 	struct iphdr *ip;
 
-	if ((void *)(eth + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP))
-		return XDP_PASS;
-	ip = (void *)(eth + 1);
-	if ((void *)(ip + 1) > end || ip->ihl != 5 ||
-	    ip->protocol != IPPROTO_UDP)
-		return XDP_PASS;
-	udp = (void *)(ip + 1);
-	if ((void *)(udp + 1) > end)
+	udp = udp4_hdr(ctx, &eth, &ip);
+	if (!udp)
 		return XDP_PASS;
 
 	switch (bpf_ntohs(udp->dest)) {
