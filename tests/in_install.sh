@@ -21,14 +21,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_install.sh"
 
 [ "$E1KX_DRIVER" = e1kx ] || ktap_skip_all "driver under test is $E1KX_DRIVER"
-ko=$(e1kx_ko)
-[ -f "$ko" ] || ktap_skip_all "$ko not built"
-kver=$(uname -r)
-built=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
-[ "$built" = "$kver" ] || ktap_skip_all "$ko is built for $built, the guest runs $kver"
-# The tree that built the module under test: make install runs there.
-src=$(cd "$(dirname "$ko")" && pwd)
-[ -f "$src/Makefile" ] || ktap_skip_all "$src has no Makefile"
+install_src_init
 udevd=/lib/systemd/systemd-udevd
 [ -x "$udevd" ] || ktap_skip_all "no $udevd (package udev)"
 

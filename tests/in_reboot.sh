@@ -24,13 +24,7 @@ boot=${E1KX_BOOT:-}
 [ -n "$boot" ] && [ "${E1KX_BOOTS:-}" = 3 ] ||
 	ktap_skip_all "needs three boots of one disk (make check, topology boots=3)"
 root_is_writable || ktap_skip_all "the root is not writable (topology root=disk)"
-ko=$(e1kx_ko)
-[ -f "$ko" ] || ktap_skip_all "$ko not built"
-kver=$(uname -r)
-built=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
-[ "$built" = "$kver" ] || ktap_skip_all "$ko is built for $built, the guest runs $kver"
-src=$(cd "$(dirname "$ko")" && pwd)
-[ -f "$src/Makefile" ] || ktap_skip_all "$src has no Makefile"
+install_src_init
 mapfile -t bdfs < <(e1kx_bdfs)
 [ "${#bdfs[@]}" -eq 2 ] || ktap_skip_all "needs 2 82574L NICs, found ${#bdfs[@]}"
 b0=$(nic_bdf 0)

@@ -32,13 +32,7 @@ root_is_writable || ktap_skip_all "the root is not writable (topology root=disk)
 	ktap_skip_all "not booted through UEFI (topology firmware=uefi)"
 command -v efi-updatevar >/dev/null ||
 	ktap_skip_all "no efi-updatevar (package efitools)"
-ko=$(e1kx_ko)
-[ -f "$ko" ] || ktap_skip_all "$ko not built"
-kver=$(uname -r)
-built=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
-[ "$built" = "$kver" ] || ktap_skip_all "$ko is built for $built, the guest runs $kver"
-src=$(cd "$(dirname "$ko")" && pwd)
-[ -f "$src/Makefile" ] || ktap_skip_all "$src has no Makefile"
+install_src_init
 [ "$(cat /sys/module/module/parameters/sig_enforce)" = Y ] ||
 	ktap_skip_all "module signatures not enforced (module.sig_enforce=1)"
 driver_loaded e1kx && ktap_skip_all "e1kx is loaded already"

@@ -14,6 +14,10 @@
 #   root_is_writable     the guest booted like an installed system, its
 #                        root an overlay with a writable disk (topology
 #                        root=disk, scripts/e1kx-init.sh)
+#   install_src_init     ko, kver, src: the module under test, the guest's
+#                        kernel and the tree that built the module (its
+#                        make install runs there); skips the test without
+#                        them
 
 _ovl=/run/e1kx-install
 LOG_OUT=/tmp/e1kx-install.out
@@ -66,4 +70,16 @@ log() {
 root_is_writable() {
 	[ "$(awk '$2 == "/" { t = $3 } END { print t }' /proc/mounts)" = overlay ] &&
 		[ -w / ]
+}
+
+install_src_init() {
+	local built
+
+	ko=$(e1kx_ko)
+	[ -f "$ko" ] || ktap_skip_all "$ko not built"
+	kver=$(uname -r)
+	built=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
+	[ "$built" = "$kver" ] || ktap_skip_all "$ko is built for $built, the guest runs $kver"
+	src=$(cd "$(dirname "$ko")" && pwd)
+	[ -f "$src/Makefile" ] || ktap_skip_all "$src has no Makefile"
 }
