@@ -3,8 +3,9 @@
 # Install every Debian package e1kx needs to build, lint and test: Debian's
 # stock 6.1 kernel and its 6.12 kernel (image and matching headers: make
 # KERNEL=6.12), and unpack the parts of linux-source-6.1 (checkpatch.pl,
-# kselftest) and of linux-source-6.12 (its newer checkpatch.pl, and ynl with
-# the netlink specs for tests/nl_qstats.sh) we use.
+# kselftest) and of linux-source-6.12 (its newer checkpatch.pl, ynl with the
+# netlink specs for tests/nl_qstats.sh, and the drivers/net selftests with
+# their Python and shell libraries for tests/up_drivers_net.sh) we use.
 # Idempotent: quick when everything is already present.
 #
 #   scripts/install-deps.sh --build-only
@@ -40,7 +41,7 @@ PKGS=(
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian ovmf efitools
 	qemu-system-x86 busybox-static
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12
-	ethtool iproute2 iperf3 iputils-ping tcpdump netsniff-ng socat
+	ethtool iproute2 iperf3 iputils-ping tcpdump netsniff-ng socat jq
 	procps psmisc util-linux
 	python3-matplotlib python3-yaml
 )
@@ -119,5 +120,26 @@ if [ ! -f "$CACHE/linux-source-6.12/tools/net/ynl/cli.py" ] ||
 	tar -C "$CACHE" -xJf /usr/src/linux-source-6.12.tar.xz \
 		linux-source-6.12/tools/net/ynl \
 		linux-source-6.12/Documentation/netlink
+fi
+# Linux's driver selftests (tools/testing/selftests/drivers/net and hw/), the
+# net/lib Python library they import (it finds ynl and the specs above), and
+# the shell libraries of the forwarding-style hw/ tests
+K612=linux-source-6.12/tools/testing/selftests
+if [ ! -f "$CACHE/$K612/drivers/net/hw/pp_alloc_fail.py" ] ||
+   [ ! -f "$CACHE/$K612/net/forwarding/tc_common.sh" ]; then
+	echo "install-deps: unpacking the drivers/net selftests from linux-source-6.12"
+	tar -C "$CACHE" -xJf /usr/src/linux-source-6.12.tar.xz \
+		"$K612/drivers/net/README.rst" \
+		"$K612/drivers/net/ping.py" \
+		"$K612/drivers/net/stats.py" \
+		"$K612/drivers/net/queues.py" \
+		"$K612/drivers/net/lib" \
+		"$K612/drivers/net/hw" \
+		"$K612/net/lib" \
+		"$K612/net/lib.sh" \
+		"$K612/net/net_helper.sh" \
+		"$K612/net/forwarding/lib.sh" \
+		"$K612/net/forwarding/tc_common.sh" \
+		"$K612/kselftest"
 fi
 exit 0
