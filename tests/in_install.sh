@@ -78,14 +78,7 @@ fi
 added=$(comm -13 <(echo "$before" | awk '{print $2}') \
 	<(snapshot "$moddir" | awk '{print $2}'))
 echo "$added" | sed 's/^/# added: /'
-# modules_install compresses as the kernel's configuration says
-ext=
-case "$(grep -s '^CONFIG_MODULE_COMPRESS_[A-Z]*=y' "/boot/config-$kver")" in
-*_GZIP=y*) ext=.gz ;;
-*_XZ=y*) ext=.xz ;;
-*_ZSTD=y*) ext=.zst ;;
-esac
-want=$moddir/updates/e1kx.ko$ext
+want=$installed_ko
 if [ "$added" = "$want" ]; then
 	ktap_ok "make install adds $want, nothing else"
 else

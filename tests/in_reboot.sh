@@ -70,10 +70,10 @@ case "$boot" in
 	ktap_plan 5
 	check_boot_drivers e1000e e1000e
 	if log make -C "$src" KVER="$kver" install &&
-	   [ "$(modinfo -n e1kx 2>&1)" = "/lib/modules/$kver/updates/e1kx.ko" ]; then
-		ktap_ok "make install: /lib/modules/$kver/updates/e1kx.ko"
+	   [ "$(modinfo -n e1kx 2>&1)" = "$installed_ko" ]; then
+		ktap_ok "make install: $installed_ko"
 	else
-		ktap_fail "make install: /lib/modules/$kver/updates/e1kx.ko"
+		ktap_fail "make install: $installed_ko"
 	fi
 	log e1kx-bind --persist "$b0" || true
 	sed 's/^/# /' "$rules" "$modconf" 2>/dev/null || true
@@ -93,7 +93,7 @@ case "$boot" in
 2)
 	ktap_plan 6
 	if [ -f "$rules" ] && [ -f "$modconf" ] &&
-	   [ -f "/lib/modules/$kver/updates/e1kx.ko" ]; then
+	   [ -f "$installed_ko" ]; then
 		ktap_ok "the rule, the softdep and the module survived the reboot"
 	else
 		ktap_fail "the rule, the softdep and the module survived the reboot"
@@ -101,7 +101,7 @@ case "$boot" in
 	check_boot_drivers e1kx e1000e
 	mver=$(cat /sys/module/e1kx/version 2>/dev/null || true)
 	if [ "$mver" = "$version" ] &&
-	   [ "$(modinfo -n e1kx 2>&1)" = "/lib/modules/$kver/updates/e1kx.ko" ]; then
+	   [ "$(modinfo -n e1kx 2>&1)" = "$installed_ko" ]; then
 		ktap_ok "the installed e1kx $version is loaded"
 	else
 		ktap_fail "the installed e1kx $version is loaded" "version '$mver'"
@@ -124,7 +124,7 @@ case "$boot" in
 3)
 	ktap_plan 3
 	if [ ! -e "$rules" ] && [ ! -e "$modconf" ] &&
-	   [ -f "/lib/modules/$kver/updates/e1kx.ko" ]; then
+	   [ -f "$installed_ko" ]; then
 		ktap_ok "no rule, no softdep; e1kx still installed"
 	else
 		ktap_fail "no rule, no softdep; e1kx still installed"

@@ -16,8 +16,8 @@
 #                        root=disk, scripts/e1kx-init.sh)
 #   install_src_init     ko, kver, src: the module under test, the guest's
 #                        kernel and the tree that built the module (its
-#                        make install runs there); skips the test without
-#                        them
+#                        make install runs there); installed_ko: where make
+#                        install puts it; skips the test without them
 
 _ovl=/run/e1kx-install
 LOG_OUT=/tmp/e1kx-install.out
@@ -82,4 +82,12 @@ install_src_init() {
 	[ "$built" = "$kver" ] || ktap_skip_all "$ko is built for $built, the guest runs $kver"
 	src=$(cd "$(dirname "$ko")" && pwd)
 	[ -f "$src/Makefile" ] || ktap_skip_all "$src has no Makefile"
+	# modules_install compresses as the kernel's configuration says
+	# shellcheck disable=SC2034 # for the tests that source this
+	case "$(grep -s '^CONFIG_MODULE_COMPRESS_[A-Z]*=y' "/boot/config-$kver")" in
+	*_GZIP=y*) installed_ko=/lib/modules/$kver/updates/e1kx.ko.gz ;;
+	*_XZ=y*) installed_ko=/lib/modules/$kver/updates/e1kx.ko.xz ;;
+	*_ZSTD=y*) installed_ko=/lib/modules/$kver/updates/e1kx.ko.zst ;;
+	*) installed_ko=/lib/modules/$kver/updates/e1kx.ko ;;
+	esac
 }
