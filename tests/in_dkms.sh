@@ -25,7 +25,7 @@ kver=$(uname -r)
 [ -f "/lib/modules/$kver/build/Makefile" ] ||
 	ktap_skip_all "no headers for $kver (linux-headers-$kver)"
 [ -n "${E1KX_CTL:-}" ] || ktap_skip_all "no control channel to build the package on the host"
-root_is_writable || ktap_skip_all "the root is not writable (topology root=disk)"
+root_is_writable || ktap_skip_all "the root is not writable (topology root=disk)${E1KX_NO_ROOTDISK:+: $E1KX_NO_ROOTDISK}"
 mapfile -t bdfs < <(e1kx_bdfs)
 [ "${#bdfs[@]}" -ge 1 ] || ktap_skip_all "no 82574L"
 ! dpkg-query -W e1kx-dkms >/dev/null 2>&1 ||

@@ -23,7 +23,7 @@ source "$(dirname "$0")/lib_install.sh"
 boot=${E1KX_BOOT:-}
 [ -n "$boot" ] && [ "${E1KX_BOOTS:-}" = 3 ] ||
 	ktap_skip_all "needs three boots of one disk (make check, topology boots=3)"
-root_is_writable || ktap_skip_all "the root is not writable (topology root=disk)"
+root_is_writable || ktap_skip_all "the root is not writable (topology root=disk)${E1KX_NO_ROOTDISK:+: $E1KX_NO_ROOTDISK}"
 install_src_init
 mapfile -t bdfs < <(e1kx_bdfs)
 [ "${#bdfs[@]}" -eq 2 ] || ktap_skip_all "needs 2 82574L NICs, found ${#bdfs[@]}"
