@@ -20,8 +20,8 @@
 #    stack) and XDP_TX (500 frames go back out).
 #  - Queue 1 switched between zero-copy and the stack three times under a
 #    flood; sockets killed under a flood five times; a socket that never
-#    refills its fill ring starves only its own queue (xsk_fill_empty),
-#    which recovers when it closes; then the stack still receives, both
+#    refills its fill ring starves only its own queue (xsk_fill_empty,
+#    its frames dropped and counted), which recovers when it closes; then the stack still receives, both
 #    ports answer pings, and nothing timed out.
 #
 # e1kx-topology: nics=2 wiring=b2b append=
@@ -307,12 +307,14 @@ echo "# after 5 sockets killed under the flood: stack got $n datagrams in 3 s"
 ktap_status "5 sockets killed under a flood, then the stack receives ($n datagrams in 3 s)"
 
 # A consumer that stalls: queue 1's socket gets 64 buffers, never more.
-# Its queue runs dry and counts it; queue 0 keeps working meanwhile, and
-# queue 1 carries traffic again once the socket is gone.
-e0=$(bst rx_queue_1_xsk_fill_empty)
+# Its queue runs dry, counts it and drops what arrives; queue 0 keeps
+# working meanwhile (a queue without descriptors would hold up the
+# device's receive FIFO for both), and queue 1 carries traffic again once
+# the socket is gone.
+e0=$(bst rx_queue_1_xsk_fill_empty) d0=$(bst rx_queue_1_drops)
 if rx_bg stall 1 0 --port $FLOOD_PORT --fill 64 --time 90; then
 	sleep 3
-	e1=$(bst rx_queue_1_xsk_fill_empty)
+	e1=$(bst rx_queue_1_xsk_fill_empty) d1=$(bst rx_queue_1_drops)
 	steer 0
 	nsa ping -c 5 -i 0.2 -W 3 -q "$B4" >/dev/null
 	p0=$?
@@ -322,12 +324,12 @@ if rx_bg stall 1 0 --port $FLOOD_PORT --fill 64 --time 90; then
 	nsa ping -c 5 -i 0.2 -W 3 -q "$B4" >/dev/null
 	p1=$?
 else
-	e1=$e0 p0=1 p1=1 rout="not bound"
+	e1=$e0 d1=$d0 p0=1 p1=1 rout="not bound"
 fi
-echo "# stalled socket: $rout; xsk_fill_empty $e0 -> $e1; ping via queue 0 rc $p0, via queue 1 after rc $p1"
+echo "# stalled socket: $rout; xsk_fill_empty $e0 -> $e1, drops $d0 -> $d1; ping via queue 0 rc $p0, via queue 1 after rc $p1"
 [ "$(fld rx <<<"$rout")" = 64 ] && [ "$(fld zc <<<"$rout")" = 1 ] &&
-	[ "$e1" -gt "$e0" ]
-ktap_status "a stalled socket on queue 1: 64 frames, then its queue counts the empty fill ring (+$((e1 - e0)))"
+	[ "$e1" -gt "$e0" ] && [ "$d1" -gt "$d0" ]
+ktap_status "a stalled socket on queue 1: 64 frames, then its queue counts the empty fill ring (+$((e1 - e0))) and drops (+$((d1 - d0)))"
 [ "$p0" = 0 ] && [ "$p1" = 0 ]
 ktap_status "queue 0 answers pings while queue 1 is starved, queue 1 once the socket is gone (rc $p0, $p1)"
 flood_stop
