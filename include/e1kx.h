@@ -156,6 +156,8 @@ enum e1kx_state_bits {
 #define E1KX_MAX_FRAME		9234
 #define E1KX_MAX_MTU		(E1KX_MAX_FRAME - VLAN_ETH_HLEN - ETH_FCS_LEN)
 #define E1KX_RX_REFILL_BATCH	16
+/* AF_XDP: slots that point at the ring's scratch buffer while the fill ring is dry */
+#define E1KX_XSK_DROP_SLOTS	16
 #define E1KX_RX_COPYBREAK	256	/* copied, buffer reused (rx.c) */
 #define E1KX_RX_COPY_BLOCK	64	/* E1KX_RX_COPYBREAK is a multiple */
 #define E1KX_RX_COPY_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
@@ -265,6 +267,9 @@ struct e1kx_rx_ring {
 	/* AF_XDP zero-copy: buffers come from this pool, not from pool */
 	struct xsk_buff_pool *xsk_pool;
 	struct xdp_buff **xsk_bufs;	/* per slot, replaces bufs */
+	void *xsk_drop;		/* scratch the device writes dropped frames to */
+	dma_addr_t xsk_drop_dma;
+	u16 xsk_drop_posted;	/* slots pointing at xsk_drop (NULL xsk_bufs) */
 };
 
 /* One interrupt vector and its NAPI context: a TX/RX ring pair */

@@ -454,6 +454,7 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 	ring->skb = NULL;
 	ring->frame_bad = false;
 	ring->starved = false;
+	ring->xsk_drop_posted = 0;
 	/* A socket's pool bound to this pair gives the buffers (xsk.c) */
 	ring->xsk_pool = priv->xsk_pool[qid];
 
@@ -464,6 +465,11 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 		ring->xsk_bufs = kvcalloc(count, sizeof(*ring->xsk_bufs),
 					  GFP_KERNEL);
 		if (!ring->xsk_bufs)
+			return -ENOMEM;
+		ring->xsk_drop = dma_alloc_coherent(dev, E1KX_RX_BUF_LEN,
+						    &ring->xsk_drop_dma,
+						    GFP_KERNEL);
+		if (!ring->xsk_drop)
 			return -ENOMEM;
 	}
 	ring->desc = dma_alloc_coherent(dev, count * sizeof(*ring->desc),
@@ -529,6 +535,10 @@ void e1kx_rx_ring_free(struct e1kx_rx_ring *ring)
 				  ring->desc, ring->dma);
 	kvfree(ring->bufs);
 	kvfree(ring->xsk_bufs);
+	if (ring->xsk_drop)
+		dma_free_coherent(ring->dev, E1KX_RX_BUF_LEN, ring->xsk_drop,
+				  ring->xsk_drop_dma);
+	ring->xsk_drop = NULL;
 	ring->xsk_bufs = NULL;
 	ring->xsk_pool = NULL;
 	ring->pool = NULL;

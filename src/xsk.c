@@ -16,6 +16,13 @@
  * allocated first, then down and up): a few milliseconds without traffic
  * on both pairs, the link stays up.
  *
+ * While the socket's fill ring is dry, a few free slots point at a scratch
+ * buffer of the ring's: the device keeps receiving, into it, and those
+ * frames are dropped and counted. Left without descriptors, one RX queue
+ * would stall the other too, as the frame at the head of the device's
+ * receive FIFO waits for a descriptor (QEMU's model does the same), so a
+ * socket that stops refilling would take the whole port down with it.
+ *
  * The device writes up to E1KX_RX_BUF_LEN bytes (RCTL.BSIZE, one value for
  * both rings) per descriptor, and a longer frame continues in the next
  * one. A pool whose frames are shorter is refused, and so is an MTU whose
@@ -197,11 +204,32 @@ static bool e1kx_xsk_fill(struct e1kx_rx_ring *ring)
 	return ok;
 }
 
+/* The fill ring is dry: keep up to E1KX_XSK_DROP_SLOTS slots on the scratch */
+static void e1kx_xsk_post_drops(struct e1kx_rx_ring *ring)
+{
+	u16 n = min_t(u16, e1kx_rx_unused(ring),
+		      E1KX_XSK_DROP_SLOTS - ring->xsk_drop_posted);
+	u16 i = ring->next_to_use;
+
+	if (!n)
+		return;
+	ring->xsk_drop_posted += n;
+	while (n--) {
+		ring->desc[i].read.addr = cpu_to_le64(ring->xsk_drop_dma);
+		ring->desc[i].read.zero = 0;
+		ring->xsk_bufs[i] = NULL;
+		i = e1kx_rx_next(ring, i);
+	}
+	ring->next_to_use = i;
+	writel(i, ring->tail);
+}
+
 /*
  * Refill from the socket's fill ring. When it runs dry the socket is told
  * to wake us (need_wakeup) once it has added frames; the flag goes up
- * before a second look, so frames added in between are not missed. A
- * starved ring is also polled by the watchdog.
+ * before a second look, so frames added in between are not missed; until
+ * then the device drops into the scratch slots. A starved ring is also
+ * polled by the watchdog.
  */
 bool e1kx_xsk_refill(struct e1kx_rx_ring *ring)
 {
@@ -220,6 +248,8 @@ bool e1kx_xsk_refill(struct e1kx_rx_ring *ring)
 	}
 	if (ok && xsk_uses_need_wakeup(pool))
 		xsk_clear_rx_need_wakeup(pool);
+	else if (!ok)
+		e1kx_xsk_post_drops(ring);
 	ring->starved = !ok;
 	return ok;
 }
@@ -343,6 +373,14 @@ int e1kx_xsk_rx_poll(struct e1kx_rx_ring *ring, int budget)
 		ring->xsk_bufs[ntc] = NULL;
 		ntc = e1kx_rx_next(ring, ntc);
 
+		if (unlikely(!xdp)) {
+			/* A scratch slot: the fill ring was dry */
+			ring->xsk_drop_posted--;
+			ring->frame_bad = !(staterr & E1KX_RXD_STA_EOP);
+			c.drops += !ring->frame_bad;
+			done += !ring->frame_bad;
+			continue;
+		}
 		if (unlikely(!(staterr & E1KX_RXD_STA_EOP))) {
 			e1kx_xsk_bad(ring, xdp);
 			ring->frame_bad = true;
@@ -395,6 +433,7 @@ void e1kx_xsk_rx_release(struct e1kx_rx_ring *ring)
 		xsk_buff_free(ring->xsk_bufs[i]);
 		ring->xsk_bufs[i] = NULL;
 	}
+	ring->xsk_drop_posted = 0;
 	ring->frame_bad = false;
 }
 

@@ -16,9 +16,13 @@
 #  - With a socket bound on queue 1 under a flood: ethtool -L combined 1
 #    and MTU 3000 are refused, ethtool -G rebuilds the rings and the
 #    socket keeps receiving.
+#  - On a zero-copy queue, the program's XDP_PASS (ICMP reaches the
+#    stack) and XDP_TX (500 frames go back out).
 #  - Queue 1 switched between zero-copy and the stack three times under a
-#    flood; sockets killed under a flood five times; then the stack still
-#    receives, both ports answer pings, and nothing timed out.
+#    flood; sockets killed under a flood five times; a socket that never
+#    refills its fill ring starves only its own queue (xsk_fill_empty,
+#    its frames dropped and counted), which recovers when it closes; then the stack still receives, both
+#    ports answer pings, and nothing timed out.
 #
 # e1kx-topology: nics=2 wiring=b2b append=
 # e1kx-timeout: 480
@@ -35,7 +39,7 @@ if [ ! -x "$XSK" ] || [ ! -s "$XSK_PROG" ]; then
 fi
 FLOOD_PORT=5801
 
-ktap_plan 18
+ktap_plan 22
 unload_e1kx
 TMP=$(mktemp -d)
 cleanup() {
@@ -206,6 +210,30 @@ r=$(fld rx <<<"$rout")
 	[ "$(fld completed <<<"$tout")" = 300 ]
 ktap_status "zero-copy TX of 54-byte frames on queue 1: ${r:-0}/300 intact"
 
+# With a zero-copy socket on queue 0, the program's other verdicts: what
+# it passes (ICMP) reaches the stack as a copy, what it returns with
+# XDP_TX (UDP to 5810) leaves B again, its Ethernet addresses swapped.
+steer 0
+if rx_bg verdicts 0 0 --time 90; then
+	nsa ping -c 5 -i 0.2 -W 3 -q "$B4" >/dev/null
+	prc=$?
+	t0=$(bst rx_queue_0_xdp_tx)
+	a0=$(nsa cat "/sys/class/net/$IFA/statistics/rx_packets")
+	tout=$(tx 0 500 --port 5810 --gap-us 2000)
+	sleep 1
+	t1=$(bst rx_queue_0_xdp_tx)
+	a1=$(nsa cat "/sys/class/net/$IFA/statistics/rx_packets")
+	rout=$(bg_end verdicts 0)
+else
+	prc=1 t0=0 t1=0 a0=0 a1=0 tout="not run" rout="not bound"
+fi
+echo "# queue 0 zero-copy: ping rc $prc; XDP_TX: A: $tout, xdp_tx +$((t1 - t0)), A rx_packets +$((a1 - a0)); socket: $rout"
+[ "$prc" = 0 ] && [ "$(fld zc <<<"$rout")" = 1 ]
+ktap_status "zero-copy queue 0: frames the program passes reach the stack (ping rc $prc)"
+[ "$(fld completed <<<"$tout")" = 500 ] && [ $((t1 - t0)) = 500 ] &&
+	[ $((a1 - a0)) -ge 500 ]
+ktap_status "zero-copy queue 0: XDP_TX sends 500 frames back (xdp_tx +$((t1 - t0)), A received +$((a1 - a0)))"
+
 # A socket on queue 1 under a flood: ring and channel changes
 steer 1
 flood_start
@@ -277,6 +305,33 @@ n=$(nsb python3 "$NETTOOL" udp-count $FLOOD_PORT --bind "$B4" --idle 3 --max-tim
 echo "# after 5 sockets killed under the flood: stack got $n datagrams in 3 s"
 [ $ok = 0 ] && [ "${n:-0}" -gt 0 ]
 ktap_status "5 sockets killed under a flood, then the stack receives ($n datagrams in 3 s)"
+
+# A consumer that stalls: queue 1's socket gets 64 buffers, never more.
+# Its queue runs dry, counts it and drops what arrives; queue 0 keeps
+# working meanwhile (a queue without descriptors would hold up the
+# device's receive FIFO for both), and queue 1 carries traffic again once
+# the socket is gone.
+e0=$(bst rx_queue_1_xsk_fill_empty) d0=$(bst rx_queue_1_drops)
+if rx_bg stall 1 0 --port $FLOOD_PORT --fill 64 --time 90; then
+	sleep 3
+	e1=$(bst rx_queue_1_xsk_fill_empty) d1=$(bst rx_queue_1_drops)
+	steer 0
+	nsa ping -c 5 -i 0.2 -W 3 -q "$B4" >/dev/null
+	p0=$?
+	rout=$(bg_end stall 0)
+	steer 1
+	sleep 1
+	nsa ping -c 5 -i 0.2 -W 3 -q "$B4" >/dev/null
+	p1=$?
+else
+	e1=$e0 d1=$d0 p0=1 p1=1 rout="not bound"
+fi
+echo "# stalled socket: $rout; xsk_fill_empty $e0 -> $e1, drops $d0 -> $d1; ping via queue 0 rc $p0, via queue 1 after rc $p1"
+[ "$(fld rx <<<"$rout")" = 64 ] && [ "$(fld zc <<<"$rout")" = 1 ] &&
+	[ "$e1" -gt "$e0" ] && [ "$d1" -gt "$d0" ]
+ktap_status "a stalled socket on queue 1: 64 frames, then its queue counts the empty fill ring (+$((e1 - e0))) and drops (+$((d1 - d0)))"
+[ "$p0" = 0 ] && [ "$p1" = 0 ]
+ktap_status "queue 0 answers pings while queue 1 is starved, queue 1 once the socket is gone (rc $p0, $p1)"
 flood_stop
 nsb ip link set dev "$IFB" xdpdrv off
 nsb ethtool -X "$IFB" default

@@ -2,13 +2,16 @@
 /*
  * XDP program for tests/xsk/xsk_test.c (dp_xsk.sh): IPv4 UDP datagrams to
  * ports 5800-5809 go to the AF_XDP socket of the queue they arrived on,
- * if one is in the map; everything else (ARP, other traffic) passes.
+ * if one is in the map; those to ports 5810-5819 go back out of the port
+ * they came in on (XDP_TX, Ethernet addresses swapped); everything else
+ * (ARP, other traffic) passes.
  */
 #include "udp4.h"
 #include <bpf/bpf_helpers.h>
 
 #define PORT_FIRST	5800
 #define PORT_END	5810
+#define TX_PORT_END	5820
 
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
@@ -29,8 +32,16 @@ int xsk_redirect(struct xdp_md *ctx)
 	if (!udp)
 		return XDP_PASS;
 	port = bpf_ntohs(udp->dest);
-	if (port < PORT_FIRST || port >= PORT_END)
+	if (port < PORT_FIRST || port >= TX_PORT_END)
 		return XDP_PASS;
+	if (port >= PORT_END) {
+		unsigned char mac[ETH_ALEN];
+
+		__builtin_memcpy(mac, eth->h_dest, ETH_ALEN);
+		__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
+		__builtin_memcpy(eth->h_source, mac, ETH_ALEN);
+		return XDP_TX;
+	}
 	return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
 }
 

@@ -23,6 +23,8 @@
  *                this program's build directory)
  *   --ready FILE create FILE once the socket is bound (and the program
  *                attached)
+ *   --fill N     rx: put only N frames in the fill ring, once, and never
+ *                give the received ones back (a consumer that stalls)
  *
  * Prints one line: "rx=N bad=N dup=N other=N zc=0|1" or
  * "tx=N completed=N zc=0|1". Exit 0 when the goal was met, 1 when not, 2
@@ -68,7 +70,7 @@
 
 struct opts {
 	const char *mode, *ifname, *prog, *ready;
-	unsigned int queue, count, chunk, port, size, gap_us;
+	unsigned int queue, count, chunk, port, size, gap_us, fill;
 	double time;
 	bool copy;
 	unsigned char src_mac[ETH_ALEN], dst_mac[ETH_ALEN];
@@ -115,6 +117,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: xsk_test rx|tx IF QUEUE COUNT [--copy] [--chunk N] [--port P]\n"
 		"       [--size N] [--time S] [--gap-us N] [--prog FILE] [--ready FILE]\n"
+		"       [--fill N]\n"
 		"       [--src-mac M --dst-mac M --src-ip A --dst-ip A]\n");
 	exit(2);
 }
@@ -302,7 +305,7 @@ static void setup(struct ctx *c, bool want_rx)
 	if (err)
 		die_setup("umem", err);
 	/* First half of the frames for receiving, the rest for sending */
-	fill_ring(c, 0, NUM_FRAMES / 2);
+	fill_ring(c, 0, o->fill ? o->fill : NUM_FRAMES / 2);
 	for (i = NUM_FRAMES / 2; i < NUM_FRAMES; i++)
 		c->free_tx[c->n_free_tx++] = (uint64_t)i * o->chunk;
 	/*
@@ -349,14 +352,15 @@ static int run_rx(struct ctx *c)
 	struct pollfd pfd = { .fd = xsk_socket__fd(c->xsk), .events = POLLIN };
 
 	while (!stop && now() < end && (!o->count || rx < o->count)) {
-		uint32_t idx_rx, idx_fq, i, n;
+		uint32_t idx_rx, idx_fq = 0, i, n;
 
 		n = xsk_ring_cons__peek(&c->rx, BATCH * 4, &idx_rx);
 		if (!n) {
 			poll(&pfd, 1, 50);
 			continue;
 		}
-		while (xsk_ring_prod__reserve(&c->fq, n, &idx_fq) != n)
+		while (!o->fill &&
+		       xsk_ring_prod__reserve(&c->fq, n, &idx_fq) != n)
 			if (xsk_ring_prod__needs_wakeup(&c->fq))
 				recvfrom(pfd.fd, NULL, 0, MSG_DONTWAIT, NULL,
 					 NULL);
@@ -386,9 +390,12 @@ static int run_rx(struct ctx *c)
 			} else {
 				other++;
 			}
-			*xsk_ring_prod__fill_addr(&c->fq, idx_fq + i) = addr;
+			if (!o->fill)
+				*xsk_ring_prod__fill_addr(&c->fq, idx_fq + i) =
+					addr;
 		}
-		xsk_ring_prod__submit(&c->fq, n);
+		if (!o->fill)
+			xsk_ring_prod__submit(&c->fq, n);
 		xsk_ring_cons__release(&c->rx, n);
 		if (xsk_ring_prod__needs_wakeup(&c->fq))
 			recvfrom(pfd.fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
@@ -473,6 +480,7 @@ int main(int argc, char **argv)
 		{ "gap-us", required_argument, NULL, 'g' },
 		{ "prog", required_argument, NULL, 'P' },
 		{ "ready", required_argument, NULL, 'r' },
+		{ "fill", required_argument, NULL, 'f' },
 		{ "src-mac", required_argument, NULL, 'm' },
 		{ "dst-mac", required_argument, NULL, 'M' },
 		{ "src-ip", required_argument, NULL, 'i' },
@@ -495,6 +503,7 @@ int main(int argc, char **argv)
 		case 'g': o.gap_us = strtoul(optarg, NULL, 0); break;
 		case 'P': o.prog = optarg; break;
 		case 'r': o.ready = optarg; break;
+		case 'f': o.fill = strtoul(optarg, NULL, 0); break;
 		case 'm': o.have_macs = parse_mac(optarg, o.src_mac); break;
 		case 'M': o.have_macs &= parse_mac(optarg, o.dst_mac); break;
 		case 'i': o.have_ips = inet_aton(optarg, &o.src_ip); break;
@@ -508,7 +517,8 @@ int main(int argc, char **argv)
 	o.ifname = argv[optind + 1];
 	o.queue = strtoul(argv[optind + 2], NULL, 0);
 	o.count = strtoul(argv[optind + 3], NULL, 0);
-	if (o.size < PAT_HDR || HDR_LEN + o.size > o.chunk)
+	if (o.size < PAT_HDR || HDR_LEN + o.size > o.chunk ||
+	    o.fill > NUM_FRAMES / 2)
 		usage();
 	if (!o.prog) {
 		/* build/xsk/xsk_test -> build/xdp/xsk_redirect.o */
