@@ -214,6 +214,7 @@ w1:
 
 lint: deps
 	$(MAKE) checkpatch
+	python3 scripts/check.py --self-test
 	set -e; for k in $(LINT_KERNELS); do \
 		echo "lint: sparse and W=1 against $$(scripts/e1kx-kernel $$k)"; \
 		$(MAKE) KERNEL=$$k sparse w1; \

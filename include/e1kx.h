@@ -132,8 +132,10 @@ enum e1kx_state_bits {
 #define E1KX_RING_ALIGN		8
 
 /*
- * TX: at most 64 data descriptors per packet (QEMU's model drops longer
- * ones); longer skbs are linearized by ndo_features_check
+ * TX: at most 64 data descriptors per packet; longer skbs are linearized
+ * by ndo_features_check. The 82574 needs no such limit and QEMU's model
+ * drops longer chains; on silicon it only costs a copy of the rare skb
+ * whose pieces, split at E1KX_TX_MAX_BUF, outnumber it.
  */
 #define E1KX_TX_MAX_PKT_DESC	64
 #define E1KX_TX_MAX_BUF		8192	/* bytes per data descriptor */

@@ -250,6 +250,108 @@ def run_boot(g, logdir, args, tap_out, disk, uefi_vars, boot, boots):
                          f"{note or 'no result from the guest'}", [])
     g.note = g.note or note
     check_console(g, requires, os.path.join(logdir, "console.log"), tap_out)
+    check_console_gaps(g, os.path.join(logdir, "console.log"), tap_out)
+
+
+def lib_re(name):
+    """A regex tests/lib.sh defines (NAME='ERE'), as Python reads it."""
+    with open(os.path.join(REPO, "tests", "lib.sh"), errors="replace") as f:
+        m = re.search(rf"^{name}='([^']*)'", f.read(), re.M)
+    return re.compile(m.group(1).replace("[[:space:]]", r"\s"))
+
+
+MARK_RE = re.compile(r"e1kx-runner: (\S+) (start|end) (\S+)\s*$")
+ALLOC_RE = re.compile(r"page allocation failure: order:|"
+                      r"sysctl could not get directory")
+
+
+def console_gaps(lines, report_re, timeout_re):
+    """Kernel reports on the console outside every test's log window, as
+    (the test whose window ended last before it, or None at boot, line).
+    Windows nest (a runner inside a test); an allocation failure's stack
+    dump is skipped as kernel_reports (lib.sh) does; lines the runner's
+    self-test injects are not kernel output."""
+    open_marks = []
+    last = None
+    skip = 0
+    found = []
+    for raw in lines:
+        line = re.sub(r"^.*?\[\s*\d+\.\d+\] ", "", raw)
+        m = MARK_RE.search(line)
+        if m:
+            if m.group(2) == "start":
+                open_marks.append(m.group(1))
+            elif m.group(1) in open_marks:
+                open_marks.remove(m.group(1))
+                if not open_marks:
+                    last = m.group(3)
+            skip = 0
+            continue
+        if open_marks or "e1kx-harness-injected" in line:
+            continue
+        if ALLOC_RE.search(line):
+            skip = 80
+            continue
+        is_report = report_re.search(line) or timeout_re.search(line)
+        if skip and (not is_report or "Call Trace:" in line):
+            skip = 0 if "</TASK>" in line else skip - 1
+            continue
+        skip = 0
+        if is_report:
+            found.append((last, line.strip()))
+    return found
+
+
+def check_console_gaps(g, console_log, tap_out):
+    """Fail a test for a kernel report on the console after its log window
+    ended (late work of its teardown), the group's first test for one
+    before any window (at boot)."""
+    try:
+        with open(console_log, errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return
+    blamed = set()
+    for test, line in console_gaps(lines, lib_re("E1KX_REPORT_RE"),
+                                   lib_re("E1KX_TX_TIMEOUT_RE")):
+        name = test if test in g.tests else g.tests[0]
+        where = f"after {name} ended" if test else "at boot"
+        print(f"# kernel report on the console {where}: {line}",
+              file=tap_out, flush=True)
+        if name not in blamed:
+            blamed.add(name)
+            g.record(name, False,
+                     f"kernel report on the console {where}: {line}", [])
+
+
+def self_test():
+    """The console scan on sample console lines; exit status 1 if wrong."""
+    lines = [
+        "[    1.0] WARNING: CPU: 0 PID: 1 at boot",
+        "[    2.0] e1kx-runner: 7.1.1 start a.sh",
+        "[    3.0] WARNING: CPU: 1 PID: 9 inside a's window",
+        "[    3.5] e1kx-runner: 8.1.1 start harness/x.sh",
+        "[    3.6] e1kx-runner: 8.1.1 end harness/x.sh",
+        "[    3.7] BUG: inside a's window, after a nested one",
+        "[    4.0] e1kx-runner: 7.1.1 end a.sh",
+        "[    5.0] x: page allocation failure: order:0, mode:0x820",
+        "[    5.1] Call Trace:",
+        "[    5.2] INFO: task kworker/0:1:12 blocked for more than 120 s",
+        "[    5.3]  </TASK>",
+        "[    6.0] WARNING: CPU: 0 e1kx-harness-injected",
+        "[    7.0] NETDEV WATCHDOG: eth0 (e1kx): transmit queue 0 timed out",
+        "[    8.0] e1kx-runner: 7.2.1 start b.sh",
+    ]
+    want = [(None, "WARNING: CPU: 0 PID: 1 at boot"),
+            ("a.sh", "INFO: task kworker/0:1:12 blocked for more than 120 s"),
+            ("a.sh", "NETDEV WATCHDOG: eth0 (e1kx): transmit queue 0 "
+             "timed out")]
+    got = console_gaps(lines, lib_re("E1KX_REPORT_RE"),
+                       lib_re("E1KX_TX_TIMEOUT_RE"))
+    print(f"console scan self-test: {'ok' if got == want else 'FAILED'}")
+    if got != want:
+        print(f"  got  {got}\n  want {want}")
+    return 0 if got == want else 1
 
 
 def check_console(g, requires, console_log, tap_out):
@@ -284,7 +386,11 @@ def main():
     ap.add_argument("--kmemleak", action="store_true",
                     help="kmemleak scan after each guest's tests")
     ap.add_argument("--logdir", help="log directory (default build/check)")
+    ap.add_argument("--self-test", action="store_true",
+                    help="check the console scan on sample lines, no guest")
     args = ap.parse_args()
+    if args.self_test:
+        return self_test()
     global OUT_DIR
     if args.logdir:
         OUT_DIR = os.path.abspath(args.logdir)

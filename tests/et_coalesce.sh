@@ -80,7 +80,7 @@ irq_rate() {
 pg_start() {
 	local pg=/proc/net/pktgen c
 	echo "rem_device_all" >$pg/kpktgend_0 && echo "add_device $IF" >$pg/kpktgend_0 || return 1
-	for c in "count 0" "pkt_size 60" "delay 0" "clone_skb 0" \
+	for c in "count 0" "pkt_size 60" "delay 0" "clone_skb 1000" \
 		"queue_map_min 0" "queue_map_max 0" "dst $P4" "dst_mac 02:00:00:00:00:99"; do
 		echo "$c" >"$pg/$IF" || return 1
 	done

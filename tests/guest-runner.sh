@@ -65,6 +65,14 @@ perl -e 'socket(my $s, 2, 2, 0) or die "socket: $!\n";
 tstamp_pid=$!
 cap_pid=
 trap 'rm -f "$out" "$klog"; kill "$tstamp_pid" $cap_pid 2>/dev/null' EXIT
+# lockdep_state: 1 while lockdep checks locks, 0 once it turned itself
+# off, empty on a kernel without lockdep.  The kernel log says when it
+# turns off (runner_verdict reports that line); this also catches it off
+# from boot or from between two tests' log windows.
+lockdep_state() {
+	awk '$1 == "debug_locks:" { print $2 }' /proc/lockdep_stats 2>/dev/null || true
+}
+lockdep_told=0
 for t in "$@"; do
 	n=$((n + 1))
 	name=$t
@@ -75,6 +83,7 @@ for t in "$@"; do
 	fi
 	tmo=$(header "$t" timeout)
 	tmo=$((${tmo:-120} * scale))
+	dl0=$(lockdep_state)
 	mark="e1kx-runner: $$.$n.$RANDOM.$EPOCHREALTIME"
 	echo "<6>$mark start $name" >/dev/kmsg
 	kmsg_capture "$mark start $name" "$mark end $name" >"$klog" &
@@ -100,6 +109,14 @@ for t in "$@"; do
 		echo "e1kx-runner: kernel log records lost: start marker not read" >>"$klog"
 	fi
 	cap_pid=
+	grep -qE "$E1KX_LOCKDEP_OFF_RE" "$klog" && lockdep_told=1
+	if [ "$lockdep_told" = 0 ] && [ "$dl0" = 0 ]; then
+		echo "# lockdep-off $name: lock checking was already off when it started (at boot or between tests)"
+		lockdep_told=1
+	elif [ "$lockdep_told" = 0 ] && [ "$dl0" = 1 ] && [ "$(lockdep_state)" = 0 ]; then
+		echo "# lockdep-off $name: debug_locks went from 1 to 0 while it ran"
+		lockdep_told=1
+	fi
 	runner_verdict "$n" "$name" "$rc" "$out" "$tmo" "$klog" || failed=1
 done
 if [ "$kmemleak" = 1 ]; then

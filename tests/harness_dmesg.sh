@@ -11,7 +11,9 @@
 #     fails; so does ktap_finish in such a test;
 #   - a skipped result inside a passing test is listed ("# subtest-skip");
 #   - lockdep turning itself off is reported ("# lockdep-off");
-#   - a clean test passes.
+#   - a clean test passes;
+#   - kernel_reports skips an allocation failure's dump, not a report in
+#     it; ktap_e1kx_gap fails for e1kx.
 # And no test clears the kernel log or ends processes by name.
 #
 # e1kx-topology: nics=2 wiring=tap append=
@@ -21,7 +23,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 runner=$E1KX_TESTS_DIR/guest-runner.sh
-ktap_plan 25
+ktap_plan 28
 
 # run HELPER: the nested runner on harness/HELPER; sets OUT and RC.
 run() {
@@ -117,6 +119,18 @@ ktap_check "ktap_finish: a failed result fails" test "$(st finish_rc 2 1 0 1)" =
 ktap_check "ktap_finish: all skipped is a skip (4)" test "$(st finish_rc 2 0 2 0)" = 4
 ktap_check "ktap_finish: all planned results, passes and skips, pass" \
 	test "$(st finish_rc 3 2 1 0)" = 0
+
+# kernel_reports (lib.sh) on its own: an allocation failure's stack dump
+# is no report, a report inside that dump still is one.
+dump=$'x: page allocation failure: order:0, mode:0x820\nCPU: 0 PID: 1\nCall Trace:\n <TASK>\n dump_stack_lvl+0x1\n </TASK>'
+ktap_check "kernel_reports: an allocation failure's dump is no report" \
+	test -z "$(kernel_reports <<<"$dump")"
+got=$(printf '%s\n' "${dump% </TASK>}" "INFO: task kworker/0:1:12 blocked for more than 120 seconds." | kernel_reports)
+ktap_check "kernel_reports: a report inside that dump is one (${got:-none})" \
+	grep -q "INFO: task" <<<"$got"
+# ktap_e1kx_gap: what e1kx should do and does not is a failure for e1kx
+gap_out=$(E1KX_DRIVER=e1kx ktap_e1kx_gap "x" "y")
+ktap_check "ktap_e1kx_gap fails under e1kx" grep -q "^not ok .* x" <<<"$gap_out"
 
 # No test hides its kernel log or ends processes it did not start.
 bad=$(grep -lE 'dmesg +(-[a-zA-Z]*[cC]|--clear|--read-clear)|pkill|killall' \

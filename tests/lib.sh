@@ -381,16 +381,17 @@ dmesg_since() {
 # order:N", and "sysctl could not get directory" when a netdev's sysctl
 # table cannot be registered) are not reports: the fault-injection tests
 # cause them on purpose.  The dump after such a line is skipped (up to its
-# "</TASK>", at most 80 lines, and never past a real report's start).
+# "</TASK>", at most 80 lines, and never past a line that starts a report:
+# any line E1KX_REPORT_RE matches but the dump's own "Call Trace:").
 kernel_reports() {
 	local inj=$E1KX_INJECTED_TAG
 	[ "${E1KX_SCAN_INJECTED:-0}" = 1 ] && inj=
-	awk -v inj="$inj" '
+	E1KX_RE=$E1KX_REPORT_RE awk -v inj="$inj" '
 		inj != "" && index($0, inj) { next }
 		/page allocation failure: order:|sysctl could not get directory/ {
 			skip = 80; next
 		}
-		skip > 0 && !/^[[:space:]]*(WARNING:|BUG:|Oops|UBSAN:|general protection|kernel BUG|Kernel panic|unreferenced object)/ {
+		skip > 0 && ($0 !~ ENVIRON["E1KX_RE"] || /Call Trace:/) {
 			skip--
 			if ($0 ~ /<\/TASK>/)
 				skip = 0

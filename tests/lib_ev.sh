@@ -33,8 +33,8 @@ ev_iperf_start() {
 	shift 2
 	EV_IPOUT=/tmp/ev_iperf_$port.json
 	peer_bg "iperf$port" "timeout $((secs + 120)) iperf3 -s -1 -B $P4 -p $port"
-	# The server must listen before the client connects (slow on the
-	# debug kernel: the first run there timed out connecting).
+	# The server must listen before the client connects (it takes
+	# seconds to start on the debug kernel).
 	e1kx-ctl peer --timeout 40 -- "t=0; while [ \$t -lt 150 ]; do ss -Hltn 'sport = :$port' | grep -q . && exit 0; sleep 0.2; t=\$((t + 1)); done; exit 1" ||
 		echo "# iperf3 server on port $port not listening after 30 s"
 	timeout $((secs + 90)) iperf3 -c "$P4" -p "$port" -t "$secs" -i 1 -J \
