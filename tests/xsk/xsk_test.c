@@ -312,13 +312,13 @@ static void setup(struct ctx *c, bool want_rx)
 {
 	struct opts *o = c->o;
 	struct xsk_umem_config ucfg = {
-		.fill_size = RING_SIZE,
+		.fill_size = NUM_FRAMES,
 		.comp_size = RING_SIZE,
 		.frame_size = o->chunk,
 		.frame_headroom = 0,
 	};
 	struct xsk_socket_config scfg = {
-		.rx_size = RING_SIZE,
+		.rx_size = NUM_FRAMES,
 		.tx_size = RING_SIZE,
 		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
 		.bind_flags = XDP_USE_NEED_WAKEUP |
@@ -338,10 +338,18 @@ static void setup(struct ctx *c, bool want_rx)
 	err = xsk_umem__create(&c->umem, c->area, size, &c->fq, &c->cq, &ucfg);
 	if (err)
 		die_setup("umem", err);
-	/* First half of the frames for receiving, the rest for sending */
-	fill_ring(c, 0, NUM_FRAMES / 2);
-	for (i = NUM_FRAMES / 2; i < NUM_FRAMES; i++)
-		c->free_tx[c->n_free_tx++] = (uint64_t)i * o->chunk;
+	/*
+	 * First half of the frames for receiving, the rest for sending;
+	 * rxdrop receives into all, so that the device does not run out
+	 * while the process waits to be woken
+	 */
+	if (!strcmp(o->mode, "rxdrop")) {
+		fill_ring(c, 0, NUM_FRAMES);
+	} else {
+		fill_ring(c, 0, NUM_FRAMES / 2);
+		for (i = NUM_FRAMES / 2; i < NUM_FRAMES; i++)
+			c->free_tx[c->n_free_tx++] = (uint64_t)i * o->chunk;
+	}
 	/*
 	 * A socket closed just before may still hold the queue: the kernel
 	 * releases its pool from a work item (EBUSY meanwhile)
