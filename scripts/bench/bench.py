@@ -15,9 +15,9 @@ window instead: a deterministic cost per frame (or KiB) and where it goes.
     scripts/bench/bench.py [--quick] [--rounds N] [--out DIR] [--no-profile]
     scripts/bench/bench.py --report DIR/results.json
 
-Writes DIR/results.json (every sample), DIR/ratios.png and the results
-table as Markdown (DIR/results.md for a full run, DIR/results-quick.md for
---quick), and prints the table.  It never edits a file under Documentation/.
+Writes DIR/results.json (every sample), the chart and the results table
+as Markdown (DIR/ratios.png and DIR/results.md for a full run,
+ratios-quick.png and results-quick.md for --quick), and prints the table.  It never edits a file under Documentation/.
 Under TCG on a shared machine the absolute numbers are meaningless; only the
 ratios between drivers booted back to back mean something.
 """
@@ -757,6 +757,12 @@ def md_name(res):
         else "results-quick.md"
 
 
+def png_name(res):
+    """The chart's file, by the same rule as md_name()"""
+    return "ratios.png" if res["meta"]["profile"] == "full" \
+        else "ratios-quick.png"
+
+
 def write_md(res, out):
     path = os.path.join(out, md_name(res))
     with open(path, "w") as f:
@@ -771,7 +777,7 @@ def report(res, out, have_png):
     samples, profiles = res["samples"], res["profiles"]
     failures, wall = meta["failures"], meta["wall_s"]
     rj = os.path.join(out, "results.json")
-    png = os.path.join(out, "ratios.png")
+    png = os.path.join(out, png_name(res))
     rows = table_rows(summary)
     nper = {d: sum(1 for s in samples if s["driver"] == d) for d in DRIVERS}
     hdr = (f"e1kx vs e1000e on QEMU {meta['qemu'].split()[-3]} 82574L "
@@ -809,7 +815,7 @@ def rereport(rj):
     out = os.path.dirname(os.path.abspath(rj))
     py_mpl = find_matplotlib_python()
     have_png = bool(py_mpl) and chart(py_mpl, rj,
-                                      os.path.join(out, "ratios.png"))
+                                      os.path.join(out, png_name(res)))
     report(res, out, have_png)
     return 0
 
@@ -978,7 +984,7 @@ def main():
     rj = os.path.join(args.out, "results.json")
     with open(rj, "w") as f:
         json.dump(res, f, indent=1)
-    png = os.path.join(args.out, "ratios.png")
+    png = os.path.join(args.out, png_name(res))
     have_png = bool(py_mpl) and chart(py_mpl, rj, png)
 
     report(res, args.out, have_png)
