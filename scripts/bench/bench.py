@@ -17,7 +17,8 @@ window instead: a deterministic cost per frame (or KiB) and where it goes.
 
 Writes DIR/results.json (every sample), the chart and the results table
 as Markdown (DIR/ratios.png and DIR/results.md for a full run,
-ratios-quick.png and results-quick.md for --quick), and prints the table.  It never edits a file under Documentation/.
+ratios-quick.png and results-quick.md for --quick), and prints the table.
+It never edits a file under Documentation/.
 Under TCG on a shared machine the absolute numbers are meaningless; only the
 ratios between drivers booted back to back mean something.
 """
