@@ -233,7 +233,7 @@ endif
 demo: deps modules
 	scripts/demo.sh
 
-bench: deps modules
+bench: deps modules xdp-progs
 	python3 scripts/bench/bench.py $(if $(QUICK),--quick) $(if $(ROUNDS),--rounds $(ROUNDS))
 
 clean:

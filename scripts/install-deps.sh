@@ -41,7 +41,7 @@ PKGS=(
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian ovmf efitools
 	qemu-system-x86 busybox-static
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12
-	ethtool iproute2 iperf3 iputils-ping tcpdump netsniff-ng socat jq
+	ethtool iproute2 iperf3 iputils-ping tcpdump netsniff-ng socat jq xdp-tools
 	procps psmisc util-linux
 	python3-matplotlib python3-yaml
 )

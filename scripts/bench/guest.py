@@ -9,9 +9,13 @@ result line "@@BENCH-JSON@@ {...}" that scripts/bench/bench.py parses.
 In a profile boot (--profile) the trace windows take guest kernel
 instruction profiles from QEMU's tbprof plugin instead.
 
+The fast-path workloads give each driver its best mode: e1kx native XDP
+and AF_XDP zero-copy, e1000e (no XDP of its own) generic (skb) XDP and
+AF_XDP copy mode.
+
     guest.py --driver e1kx|e1000e --trace-log HOSTPATH [--window S]
              [--trace-window S] [--tcp-reps N] [--pings N] [--trace-pings N]
-             [--profile CTLFILE:DIR]
+             [--profile CTLFILE:DIR] [--xsk-tool PATH] [--xsk-prog PATH]
 
 Host side work (trafgen, iperf3 server, ping, stat of the trace log) goes
 through the control relay (same protocol as scripts/e1kx-ctl), spoken
@@ -26,7 +30,9 @@ import fcntl
 import json
 import os
 import re
+import select
 import shlex
+import signal
 import socket
 import statistics
 import subprocess
@@ -55,6 +61,13 @@ LOCK = "/run/lock/e1kx-ctl.lock"
 # A destination MAC nobody owns: pktgen frames reach the host tap and are
 # dropped there as PACKET_OTHERHOST, so the host sends nothing back.
 SINK_MAC = "02:00:00:00:00:01"
+# UDP port of the AF_XDP flood: tests/xdp/xsk_redirect.c sends 5800-5809
+# to the socket of the queue.
+XSK_PORT = 5800
+# AF_XDP runs: the NIC's interrupts on CPU 0, the socket's process on
+# CPU 1, for both drivers (a process spinning or polling on the CPU that
+# runs the NIC's softirq halves both).
+IRQ_CPU, APP_CPU = 0, 1
 
 
 def note(msg):
@@ -255,7 +268,8 @@ class Trafgen:
     addresses A.B.C.<first..last>).  A guest UDP socket on the port keeps
     the guest from answering with ICMP port unreachable."""
 
-    def __init__(self, ctl, guest_mac, peer_mac, tmp, sources=None):
+    def __init__(self, ctl, guest_mac, peer_mac, tmp, sources=None,
+                 port=9):
         self.ctl = ctl
         self.pidfile = f"{tmp}/trafgen.pid"
         net, host = P4.rsplit(".", 1)
@@ -264,11 +278,11 @@ class Trafgen:
         # 14 + 20 + 8 + 18 bytes of payload = 60 bytes.
         self.cfg = (f"{{ eth(da={guest_mac}, sa={peer_mac}), "
                     f"ipv4(saddr={net}.%d, daddr={G4}, ttl=64), "
-                    f"udp(sp=9, dp=9), fill(0x00, 18) }}\\n")
-        self.cfgfile = f"{tmp}/udp64.cfg"
+                    f"udp(sp=9, dp={port}), fill(0x00, 18) }}\\n")
+        self.cfgfile = f"{tmp}/udp64-{port}.cfg"
         self.sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sink.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        self.sink.bind((G4, 9))
+        self.sink.bind((G4, port))
 
     def setup(self):
         self.ctl.peer(f"for i in $(seq {self.seq}); do "
@@ -297,6 +311,238 @@ def running(gen):
         yield
     finally:
         gen.stop()
+
+
+class Lines:
+    """Line reader of a child's stdout with a timeout."""
+
+    def __init__(self, proc):
+        self.proc = proc
+        self.buf = b""
+        self.all = []
+
+    def next(self, timeout):
+        end = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.buf:
+            left = end - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise RuntimeError(f"{self.proc.args[0]}: no output in "
+                                   f"{timeout}s")
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                raise RuntimeError(f"{' '.join(self.proc.args)}: exited "
+                                   f"({self.proc.wait()}): "
+                                   f"{' '.join(self.all)[-300:]}")
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        line = line.decode(errors="replace")
+        self.all.append(line)
+        return line
+
+    def expect(self, prefix, timeout=10):
+        while True:
+            line = self.next(timeout)
+            if line.startswith(prefix):
+                return line
+
+    def rest(self, timeout=30):
+        """Everything up to the end of the output, once it exited."""
+        out, _ = self.proc.communicate(timeout=timeout)
+        text = (self.buf + (out or b"")).decode(errors="replace")
+        self.all += text.splitlines()
+        return "\n".join(self.all)
+
+
+def xdp_attached(ifname):
+    return "prog/xdp" in sh(["ip", "-d", "link", "show", "dev", ifname],
+                            check=False).stdout
+
+
+class XdpBench:
+    """xdp-bench COMMAND on the NIC for the whole workload (both windows;
+    the flood from the peer is the generator): native on e1kx, generic
+    (skb) mode on e1000e, which has no XDP."""
+
+    def __init__(self, nic, cmd, native):
+        self.nic = nic
+        self.args = ["xdp-bench", cmd, "-i", "1"] + \
+            ([] if native else ["-m", "skb"]) + [nic.ifname]
+        self.proc = None
+        self.result = {}
+
+    def start(self):
+        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        ok = wait(lambda: xdp_attached(self.nic.ifname) or
+                  self.proc.poll() is not None, 20, 0.1)
+        if not ok or self.proc.poll() is not None:
+            out = self.stop()
+            raise RuntimeError(f"{' '.join(self.args)}: not attached: "
+                               f"{out[-300:]}")
+        # A native attach may restart the rings (and the link)
+        wait(lambda: read(f"/sys/class/net/{self.nic.ifname}/carrier")
+             == "1", 10)
+
+    def stop(self):
+        """Detach; xdp-bench's own totals go into self.result"""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+        try:
+            out, _ = self.proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, _ = self.proc.communicate()
+        out = out.decode(errors="replace")
+        for key, pat in (("received", "Packets received"),
+                         ("transmitted", "Packets transmitted"),
+                         ("avg_pps", "Average packets/s"),
+                         ("avg_tx_pps", "Average transmit/s"),
+                         ("errors", "Errors recorded")):
+            m = re.search(pat + r"\s*:\s*([0-9,]+)", out)
+            if m:
+                self.result[key] = int(m.group(1).replace(",", ""))
+        if xdp_attached(self.nic.ifname):
+            raise RuntimeError(f"{' '.join(self.args)}: still attached "
+                               "after it exited")
+        return out
+
+
+class IrqPin:
+    """The NIC's interrupts on one CPU for the duration of a workload"""
+
+    def __init__(self, nic, cpu):
+        self.nic = nic
+        self.cpu = cpu
+        self.saved = {}
+
+    def start(self):
+        for irq in self.nic.irqs:
+            path = f"/proc/irq/{irq}/smp_affinity_list"
+            try:
+                self.saved[path] = read(path)
+                with open(path, "w") as f:
+                    f.write(str(self.cpu))
+            except OSError:
+                pass
+
+    def stop(self):
+        for path, val in self.saved.items():
+            try:
+                with open(path, "w") as f:
+                    f.write(val)
+            except OSError:
+                pass
+
+
+class XskTool:
+    """tests/xsk/xsk_test in a rate mode (rxdrop, txonly) on queue 0,
+    pinned to APP_CPU: zero-copy on e1kx, copy mode with the XDP program
+    in skb mode on e1000e. Lives for the whole workload; count() is where
+    its frame count stands (SIGUSR1)."""
+
+    def __init__(self, tool, prog, nic, mode, zc, tmp, extra=()):
+        self.nic = nic
+        self.ready = f"/tmp/xsk-{mode}.ready"
+        self.args = ["taskset", "-c", str(APP_CPU), tool, mode, nic.ifname,
+                     "0", "0", "--time", "3600", "--prog", prog,
+                     "--ready", self.ready, *extra]
+        if not zc:
+            self.args += ["--copy", "--skb"]
+        self.proc = self.lines = None
+        self.result = {}
+
+    def start(self):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.ready)
+        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.lines = Lines(self.proc)
+        if not wait(lambda: os.path.exists(self.ready) or
+                    self.proc.poll() is not None, 30, 0.1) or \
+                self.proc.poll() is not None:
+            raise RuntimeError(f"{' '.join(self.args)}: "
+                               f"{self.stop()[-300:]}")
+        wait(lambda: read(f"/sys/class/net/{self.nic.ifname}/carrier")
+             == "1", 10)
+
+    def count(self):
+        """(frames, seconds) now"""
+        self.proc.send_signal(signal.SIGUSR1)
+        m = re.match(r"n=(\d+) t=([0-9.]+)", self.lines.expect("n="))
+        return int(m.group(1)), float(m.group(2))
+
+    def toggle(self, want):
+        self.proc.send_signal(signal.SIGUSR2)
+        line = self.lines.expect("sending=")
+        if line != f"sending={int(want)}":
+            raise RuntimeError(f"xsk_test: {line}, wanted {int(want)}")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+        try:
+            out = self.lines.rest()
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out = self.lines.rest()
+        m = re.search(r"^(rxdrop|txonly)=.*$", out, re.M)
+        if m:
+            self.result = dict(kv.split("=", 1) for kv in m.group(0).split())
+        return out
+
+
+class XskSending:
+    """Generator: an XskTool txonly started --paused, switched on and off"""
+
+    def __init__(self, tool):
+        self.tool = tool
+
+    def setup(self):
+        pass
+
+    def teardown(self):
+        pass
+
+    def start(self):
+        self.tool.toggle(True)
+
+    def stop(self):
+        self.tool.toggle(False)
+
+
+class Steer:
+    """e1kx: RSS sends every flow to queue 0 (the AF_XDP socket's);
+    e1000e has one queue"""
+
+    def __init__(self, nic, active):
+        self.nic = nic
+        self.active = active
+
+    def start(self):
+        if self.active:
+            sh(["ethtool", "-X", self.nic.ifname, "weight", "1", "0"])
+
+    def stop(self):
+        if self.active:
+            sh(["ethtool", "-X", self.nic.ifname, "default"], check=False)
+
+
+@contextlib.contextmanager
+def all_running(parts):
+    """Start parts in order, stop them in reverse, however the block ends"""
+    started = []
+    try:
+        for p in parts:
+            p.start()
+            started.append(p)
+        yield
+    finally:
+        for p in reversed(started):
+            try:
+                p.stop()
+            except Exception as e:  # keep stopping the others
+                note(f"stopping {type(p).__name__}: {e}")
 
 
 def iperf3_result(p, args, timeout):
@@ -507,6 +753,10 @@ def main():
     ap.add_argument("--ko", default=os.path.join(REPO, "e1kx.ko"),
                     help="e1kx module to insmod")
     ap.add_argument("--only", help="comma-separated workloads (debugging)")
+    ap.add_argument("--xsk-tool", default=os.path.join(REPO, "build", "xsk",
+                                                       "xsk_test"))
+    ap.add_argument("--xsk-prog", default=os.path.join(
+        REPO, "build", "xdp", "xsk_redirect.o"))
     ap.add_argument("--profile", metavar="CTLFILE:DIR",
                     help="profile boot: the trace windows take tbprof "
                          "snapshots (control file CTLFILE, into DIR) "
@@ -579,30 +829,67 @@ def main():
             time.sleep(TW)
         time.sleep(0.3)                          # let completions finish
 
-    def continuous(name, gen, pkt_key):
+    def continuous(name, gen, pkt_key, parts=(), counter=None, **extra):
         """Untraced rate window, then a traced window that contains the
         whole start..stop of the generator (counters read outside it).
+        parts (an XDP program, an AF_XDP socket) run around both windows.
+        The rate is pkt_key's delta, or counter()'s ((frames, seconds)).
         The generator is stopped and torn down on any error too, so that
         it does not run into the next workload."""
         try:
             gen.setup()
-            with running(gen):
-                time.sleep(1.0)                  # warm-up
-                ea = ethtool_stats(ifname)
-                a = nic.snapshot()
-                time.sleep(W)
-                b = nic.snapshot()
-                eb = ethtool_stats(ifname)
-            time.sleep(0.5)
-            _, td, span = traced(lambda: burst(gen))
+            with all_running(parts):
+                with running(gen):
+                    time.sleep(1.0)                  # warm-up
+                    ea = ethtool_stats(ifname)
+                    ca = counter() if counter else None
+                    a = nic.snapshot()
+                    time.sleep(W)
+                    b = nic.snapshot()
+                    cb = counter() if counter else None
+                    eb = ethtool_stats(ifname)
+                time.sleep(0.5)
+                _, td, span = traced(lambda: burst(gen))
         finally:
             gen.teardown()
         d = delta(a, b)
-        record(name, pps=d[pkt_key] / d["t"], window=d, traced=td,
+        if counter:
+            extra["frames"] = cb[0] - ca[0]
+            pps = extra["frames"] / (cb[1] - ca[1])
+        else:
+            pps = d[pkt_key] / d["t"]
+        for p in parts:
+            if getattr(p, "result", None):
+                extra[f"{type(p).__name__.lower()}_result"] = p.result
+        record(name, pps=pps, window=d, traced=td,
                ethtool_delta=stats_delta(ea, eb),
                trace_span=span, pkts_key=pkt_key,
                irq_per_pkt=d["irqs"] / max(d[pkt_key], 1),
-               cpu_busy_pct=d["cpu_busy_pct"])
+               cpu_busy_pct=d["cpu_busy_pct"], **extra)
+
+    native = args.driver == "e1kx"
+    mode = {"mode": "native XDP, AF_XDP zero-copy" if native else
+            "generic (skb) XDP, AF_XDP copy mode"}
+
+    def trafgen(port=9):
+        return Trafgen(ctl, guest_mac, peer_mac, tmp, port=port)
+
+    def xsk(tool_mode, *extra):
+        return XskTool(args.xsk_tool, args.xsk_prog, nic, tool_mode, native,
+                       tmp, extra)
+
+    def xsk_rx():
+        t = xsk("rxdrop")
+        continuous("xsk_rx", trafgen(XSK_PORT), "rx_packets",
+                   parts=(IrqPin(nic, IRQ_CPU), Steer(nic, native), t),
+                   counter=t.count, **mode)
+
+    def xsk_tx():
+        t = xsk("txonly", "--paused", "--src-mac", guest_mac,
+                "--dst-mac", SINK_MAC, "--src-ip", G4, "--dst-ip", P4,
+                "--port", "9", "--size", "18")
+        continuous("xsk_tx", XskSending(t), "tx_packets",
+                   parts=(IrqPin(nic, IRQ_CPU), t), counter=t.count, **mode)
 
     def tcp(name, iargs, clients=1):
         """args.tcp_reps untraced runs, each a new connection (for e1kx a
@@ -644,6 +931,14 @@ def main():
         ("tcp_rx_8", lambda: tcp("tcp_rx_8", [
             "-R", "-P", str(MULTI_FLOWS // nclients)], nclients)),
         ("ping", None),
+        ("xdp_drop", lambda: continuous(
+            "xdp_drop", trafgen(), "rx_packets",
+            parts=(XdpBench(nic, "drop", native),), **mode)),
+        ("xdp_tx", lambda: continuous(
+            "xdp_tx", trafgen(), "tx_packets",
+            parts=(XdpBench(nic, "tx", native),), **mode)),
+        ("xsk_rx", xsk_rx),
+        ("xsk_tx", xsk_tx),
     ]
     for name, fn in steps:
         if not want(name):
@@ -678,7 +973,8 @@ def main():
                     ctl.hmp(f"trace-event {ev} off")
                 except Exception:
                     pass
-    if want("tcp_rx_8") or want("rx_pps") or want("rx_pps_rss"):
+    if any(want(n) for n in ("tcp_rx_8", "rx_pps", "rx_pps_rss", "xdp_drop",
+                             "xdp_tx", "xsk_rx", "xsk_tx")):
         res["ethtool_S"] = sh(["ethtool", "-S", ifname], check=False).stdout
 
     rep = [ln for ln in sh(["dmesg", "--notime"], check=False)

@@ -11,8 +11,23 @@
  *	Send COUNT IPv4/UDP frames with the test pattern from QUEUE and wait
  *	until the completion ring has returned every one.
  *
+ * Rate modes (make bench), COUNT 0 for no limit:
+ *   xsk_test rxdrop IF QUEUE COUNT
+ *	Like rx, but every frame goes back to the fill ring unread. Waits in
+ *	poll() while the RX ring is empty.
+ *   xsk_test txonly IF QUEUE COUNT --src-mac M --dst-mac M --src-ip A ...
+ *	Keep the TX ring fed with the same frame (built once per umem frame)
+ *	and count completions.
+ *   SIGUSR1 prints "n=N t=SECONDS" (frames received or completed so far,
+ *   CLOCK_MONOTONIC), so that a caller can take the rate of any window.
+ *   With --paused, txonly starts without sending; each SIGUSR2 switches
+ *   between sending and not, answered by "sending=1|0" (completions are
+ *   still reaped while paused).
+ *
  * Options:
  *   --copy       bind with XDP_COPY (default: XDP_ZEROCOPY, no fallback)
+ *   --skb        attach the XDP program in generic (skb) mode, for drivers
+ *                without native XDP
  *   --chunk N    umem chunk (frame) size, default 4096
  *   --port P     UDP destination port, default 5800
  *   --size N     UDP payload bytes (tx), at least 12, default 64
@@ -25,10 +40,13 @@
  *                attached)
  *   --fill N     rx: put only N frames in the fill ring, once, and never
  *                give the received ones back (a consumer that stalls)
+ *   --paused     txonly: wait for SIGUSR2 before sending
  *
- * Prints one line: "rx=N bad=N dup=N other=N zc=0|1" or
- * "tx=N completed=N zc=0|1". Exit 0 when the goal was met, 1 when not, 2
- * when the socket could not be set up (the reason on stderr).
+ * Prints one line: "rx=N bad=N dup=N other=N zc=0|1",
+ * "tx=N completed=N zc=0|1", "rxdrop=N secs=S zc=0|1" or
+ * "txonly=N completed=N secs=S zc=0|1" (rate modes: the last). Exit 0 when
+ * the goal was met (rate modes: any frame), 1 when not, 2 when the socket
+ * could not be set up (the reason on stderr).
  *
  * The pattern: a UDP payload of len bytes starts with the magic 0x45314b58,
  * the frame's sequence number and len (3 x 32 bits, network order); byte i
@@ -72,7 +90,7 @@ struct opts {
 	const char *mode, *ifname, *prog, *ready;
 	unsigned int queue, count, chunk, port, size, gap_us, fill;
 	double time;
-	bool copy;
+	bool copy, skb, paused;
 	unsigned char src_mac[ETH_ALEN], dst_mac[ETH_ALEN];
 	struct in_addr src_ip, dst_ip;
 	bool have_macs, have_ips;
@@ -91,12 +109,24 @@ struct ctx {
 	unsigned int n_free_tx;
 };
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, dump, toggle;
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	dump = 1;
+}
+
+static void on_usr2(int sig)
+{
+	(void)sig;
+	toggle = 1;
 }
 
 static double now(void)
@@ -115,7 +145,8 @@ static unsigned char pattern_byte(uint32_t seq, unsigned int i)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: xsk_test rx|tx IF QUEUE COUNT [--copy] [--chunk N] [--port P]\n"
+		"usage: xsk_test rx|tx|rxdrop|txonly IF QUEUE COUNT [--copy] [--skb]\n"
+		"       [--chunk N] [--port P]\n"
 		"       [--size N] [--time S] [--gap-us N] [--prog FILE] [--ready FILE]\n"
 		"       [--fill N]\n"
 		"       [--src-mac M --dst-mac M --src-ip A --dst-ip A]\n");
@@ -227,6 +258,11 @@ static void fill_ring(struct ctx *c, unsigned int first, unsigned int n)
 	xsk_ring_prod__submit(&c->fq, n);
 }
 
+static unsigned int xdp_mode(const struct opts *o)
+{
+	return o->skb ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+}
+
 static void attach_prog(struct ctx *c)
 {
 	struct bpf_object *obj;
@@ -244,9 +280,10 @@ static void attach_prog(struct ctx *c)
 	if (!prog || map_fd < 0)
 		die_setup("xsk_redirect or xsks not in the object", ENOENT);
 	err = bpf_xdp_attach(c->ifindex, bpf_program__fd(prog),
-			     XDP_FLAGS_DRV_MODE, NULL);
+			     xdp_mode(c->o), NULL);
 	if (err)
-		die_setup("attaching the XDP program (native)", err);
+		die_setup(c->o->skb ? "attaching the XDP program (skb)" :
+			  "attaching the XDP program (native)", err);
 	c->prog_attached = true;
 	err = xsk_socket__update_xskmap(c->xsk, map_fd);
 	if (err)
@@ -256,7 +293,7 @@ static void attach_prog(struct ctx *c)
 static void cleanup(struct ctx *c)
 {
 	if (c->prog_attached)
-		bpf_xdp_detach(c->ifindex, XDP_FLAGS_DRV_MODE, NULL);
+		bpf_xdp_detach(c->ifindex, xdp_mode(c->o), NULL);
 	if (c->xsk)
 		xsk_socket__delete(c->xsk);
 	if (c->umem)
@@ -278,13 +315,13 @@ static void setup(struct ctx *c, bool want_rx)
 {
 	struct opts *o = c->o;
 	struct xsk_umem_config ucfg = {
-		.fill_size = RING_SIZE,
+		.fill_size = NUM_FRAMES,
 		.comp_size = RING_SIZE,
 		.frame_size = o->chunk,
 		.frame_headroom = 0,
 	};
 	struct xsk_socket_config scfg = {
-		.rx_size = RING_SIZE,
+		.rx_size = NUM_FRAMES,
 		.tx_size = RING_SIZE,
 		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
 		.bind_flags = XDP_USE_NEED_WAKEUP |
@@ -304,10 +341,18 @@ static void setup(struct ctx *c, bool want_rx)
 	err = xsk_umem__create(&c->umem, c->area, size, &c->fq, &c->cq, &ucfg);
 	if (err)
 		die_setup("umem", err);
-	/* First half of the frames for receiving, the rest for sending */
-	fill_ring(c, 0, o->fill ? o->fill : NUM_FRAMES / 2);
-	for (i = NUM_FRAMES / 2; i < NUM_FRAMES; i++)
-		c->free_tx[c->n_free_tx++] = (uint64_t)i * o->chunk;
+	/*
+	 * First half of the frames for receiving, the rest for sending;
+	 * rxdrop receives into all, so that the device does not run out
+	 * while the process waits to be woken; --fill N only N, once
+	 */
+	if (!strcmp(o->mode, "rxdrop")) {
+		fill_ring(c, 0, NUM_FRAMES);
+	} else {
+		fill_ring(c, 0, o->fill ? o->fill : NUM_FRAMES / 2);
+		for (i = NUM_FRAMES / 2; i < NUM_FRAMES; i++)
+			c->free_tx[c->n_free_tx++] = (uint64_t)i * o->chunk;
+	}
 	/*
 	 * A socket closed just before may still hold the queue: the kernel
 	 * releases its pool from a work item (EBUSY meanwhile)
@@ -469,10 +514,115 @@ static int run_tx(struct ctx *c)
 	return done < o->count;
 }
 
+/* SIGUSR1: where the count stands now */
+static void maybe_dump(uint64_t n)
+{
+	if (!dump)
+		return;
+	dump = 0;
+	printf("n=%llu t=%.6f\n", (unsigned long long)n, now());
+}
+
+static int run_rxdrop(struct ctx *c)
+{
+	struct opts *o = c->o;
+	struct pollfd pfd = { .fd = xsk_socket__fd(c->xsk), .events = POLLIN };
+	double t0 = now(), end = t0 + o->time;
+	uint64_t rx = 0;
+
+	while (!stop && now() < end && (!o->count || rx < o->count)) {
+		uint32_t idx_rx, idx_fq, i, n;
+
+		maybe_dump(rx);
+		n = xsk_ring_cons__peek(&c->rx, BATCH * 4, &idx_rx);
+		if (!n) {
+			if (xsk_ring_prod__needs_wakeup(&c->fq))
+				recvfrom(pfd.fd, NULL, 0, MSG_DONTWAIT, NULL,
+					 NULL);
+			poll(&pfd, 1, 100);
+			continue;
+		}
+		while (xsk_ring_prod__reserve(&c->fq, n, &idx_fq) != n)
+			if (xsk_ring_prod__needs_wakeup(&c->fq))
+				recvfrom(pfd.fd, NULL, 0, MSG_DONTWAIT, NULL,
+					 NULL);
+		for (i = 0; i < n; i++)
+			*xsk_ring_prod__fill_addr(&c->fq, idx_fq + i) =
+				xsk_ring_cons__rx_desc(&c->rx,
+						       idx_rx + i)->addr;
+		xsk_ring_prod__submit(&c->fq, n);
+		xsk_ring_cons__release(&c->rx, n);
+		rx += n;
+		if (xsk_ring_prod__needs_wakeup(&c->fq))
+			recvfrom(pfd.fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
+	}
+	maybe_dump(rx);
+	printf("rxdrop=%llu secs=%.3f zc=%d\n", (unsigned long long)rx,
+	       now() - t0, is_zc(c));
+	return !rx;
+}
+
+static int run_txonly(struct ctx *c)
+{
+	struct opts *o = c->o;
+	double t0 = now(), end = t0 + o->time;
+	uint64_t sent = 0, done = 0;
+	unsigned int len = 0, i;
+	bool sending = !o->paused;
+
+	/* Every TX frame of the umem holds the same frame, built once */
+	for (i = 0; i < c->n_free_tx; i++)
+		len = build_frame(o, xsk_umem__get_data(c->area,
+							 c->free_tx[i]), 0);
+	while (!stop && now() < end && (!o->count || done < o->count)) {
+		unsigned int n = c->n_free_tx, got;
+		uint32_t idx;
+
+		maybe_dump(done);
+		if (toggle) {
+			toggle = 0;
+			sending = !sending;
+			printf("sending=%d\n", sending);
+		}
+		if (n > BATCH * 4)
+			n = BATCH * 4;
+		if (!sending)
+			n = 0;
+		if (n && xsk_ring_prod__reserve(&c->tx, n, &idx) == n) {
+			for (i = 0; i < n; i++) {
+				struct xdp_desc *d =
+					xsk_ring_prod__tx_desc(&c->tx, idx + i);
+
+				d->addr = c->free_tx[--c->n_free_tx];
+				d->len = len;
+				d->options = 0;
+			}
+			xsk_ring_prod__submit(&c->tx, n);
+			sent += n;
+		} else {
+			n = 0;
+		}
+		if (sent != done && xsk_ring_prod__needs_wakeup(&c->tx))
+			kick(c);
+		got = reap(c);
+		done += got;
+		/* Every frame in flight: give the completions time */
+		if (!n && !got)
+			usleep(sending ? 20 : 1000);
+	}
+	maybe_dump(done);
+	printf("txonly=%llu completed=%llu secs=%.3f zc=%d\n",
+	       (unsigned long long)sent, (unsigned long long)done,
+	       now() - t0, is_zc(c));
+	return !done;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "copy", no_argument, NULL, 'c' },
+		{ "skb", no_argument, NULL, 'S' },
+		{ "paused", no_argument, NULL, 'z' },
 		{ "chunk", required_argument, NULL, 'k' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "size", required_argument, NULL, 's' },
@@ -496,6 +646,8 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': o.copy = true; break;
+		case 'S': o.skb = true; break;
+		case 'z': o.paused = true; break;
 		case 'k': o.chunk = strtoul(optarg, NULL, 0); break;
 		case 'p': o.port = strtoul(optarg, NULL, 0); break;
 		case 's': o.size = strtoul(optarg, NULL, 0); break;
@@ -536,6 +688,8 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGUSR1, on_usr1);
+	signal(SIGUSR2, on_usr2);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	c.o = &o;
 
@@ -547,6 +701,14 @@ int main(int argc, char **argv)
 			usage();
 		setup(&c, false);
 		ret = run_tx(&c);
+	} else if (!strcmp(o.mode, "rxdrop")) {
+		setup(&c, true);
+		ret = run_rxdrop(&c);
+	} else if (!strcmp(o.mode, "txonly")) {
+		if (!o.have_macs || !o.have_ips)
+			usage();
+		setup(&c, false);
+		ret = run_txonly(&c);
 	} else {
 		usage();
 	}
