@@ -18,10 +18,10 @@
  *
  * While the socket's fill ring is dry, a few free slots point at a scratch
  * buffer of the ring's: the device keeps receiving, into it, and those
- * frames are dropped and counted. Left without descriptors, one RX queue
- * would stall the other too, as the frame at the head of the device's
- * receive FIFO waits for a descriptor (QEMU's model does the same), so a
- * socket that stops refilling would take the whole port down with it.
+ * frames are dropped and counted. The 82574's two RX queues share one
+ * receive FIFO; a queue left without descriptors can hold up the frame at
+ * its head and so the other queue too (QEMU's model does exactly that),
+ * and a socket that stops refilling would take the whole port down.
  *
  * The device writes up to E1KX_RX_BUF_LEN bytes (RCTL.BSIZE, one value for
  * both rings) per descriptor, and a longer frame continues in the next
