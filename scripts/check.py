@@ -19,8 +19,8 @@ root ports hot-plug: the harness default is native PCIe hotplug, acpi is
 QEMU's ACPI hotplug), mem=MiB (guest RAM, default 1024), root=disk (the
 guest boots like an installed system: a writable root whose upper layer
 is a disk image of the group's, udevd at boot; e1kx-vm --root-disk),
-firmware=uefi (UEFI firmware with a variable store of the group's;
-e1kx-vm --uefi), boots=N (with root=disk: the guest boots N times in a
+firmware=uefi (Secure Boot capable UEFI firmware with a variable store
+of the group's, empty at first: setup mode; e1kx-vm --uefi), boots=N (with root=disk: the guest boots N times in a
 row with the same disk and variable store, each boot running the group's
 tests again with E1KX_BOOT=1..N and E1KX_BOOTS=N in their environment; a
 test's result is its worst over the boots),

@@ -57,10 +57,12 @@ WIRINGS = ("none", "tap", "b2b")
 ROOT_DISK_SERIAL = "e1kx-root"
 ROOT_DISK_SIZE = 4 << 30
 
-# UEFI firmware (Debian's ovmf) for run_vm(uefi_vars=...): the code, and
-# the empty variable store (no keys, Secure Boot off: setup mode) a new
-# guest's own copy starts from.
-OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+# UEFI firmware (Debian's ovmf) for run_vm(uefi_vars=...): the build that
+# can enforce Secure Boot, its variables guarded by SMM (as on a real
+# machine: the OS reaches them only through the firmware), and the empty
+# variable store a new guest's own copy starts from (no keys: setup mode,
+# Secure Boot off until a platform key is enrolled).
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 
 
@@ -562,9 +564,10 @@ def run_vm(command, nics=1, wiring="none", append="", kernel=None,
     exist) holding the upper layer of a writable root over the host's,
     kept for the next boot; the guest then boots like an installed system
     (udevd replays the boot's device events, e1kx-init.sh).
-    uefi_vars: boot through UEFI firmware (OVMF) instead of the BIOS, with
-    this file as its variable store (a copy of the empty one is made if it
-    does not exist), kept for the next boot.
+    uefi_vars: boot through UEFI firmware (OVMF, Secure Boot capable)
+    instead of the BIOS, with this file as its variable store (a copy of
+    the empty one, setup mode, is made if it does not exist), kept for the
+    next boot.
 
     Returns the command's exit status, RC_TIMEOUT or RC_NO_RESULT.
     """
@@ -611,7 +614,10 @@ def run_vm(command, nics=1, wiring="none", append="", kernel=None,
     if uefi_vars:
         if not os.path.exists(uefi_vars):
             shutil.copyfile(OVMF_VARS, uefi_vars)
-        extra = ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,"
+        # (QEMU merges this -machine into the q35 one)
+        extra = ["-machine", "smm=on",
+                 "-global", "driver=cfi.pflash01,property=secure,value=on",
+                 "-drive", f"if=pflash,format=raw,unit=0,readonly=on,"
                            f"file={OVMF_CODE}",
                  "-drive", f"if=pflash,format=raw,unit=1,"
                            f"file={os.path.abspath(uefi_vars)}"] + extra

@@ -5,14 +5,17 @@
 # (root=disk boots=3: the guest boots like an installed system, udevd
 # replaying the boot's device events before any test runs).
 #   boot 1: both 82574Ls came up on e1000e; make install, e1kx-bind
-#           --persist for NIC 0 only.
+#           --persist for NIC 0 only; update-initramfs puts the rule, the
+#           softdep and the module into /boot's initramfs for this kernel
+#           (which the harness does not boot: its own initramfs loads no
+#           NIC driver, udevd on the disk's root does).
 #   boot 2: at boot (the guest init's log line after udev settled, before
 #           this test ran) NIC 0 is on e1kx, the installed module, and NIC 1
 #           on e1000e; --status says so; e1kx-bind --unpersist.
 #   boot 3: both came up on e1000e again, though e1kx is still installed.
 #
 # e1kx-topology: nics=2 wiring=none root=disk boots=3
-# e1kx-timeout: 300
+# e1kx-timeout: 600
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -67,7 +70,7 @@ case "$boot" in
 1)
 	[ ! -e "$rules" ] && [ ! -e "$modconf" ] ||
 		ktap_skip_all "$rules or $modconf exists on the host"
-	ktap_plan 5
+	ktap_plan 6
 	check_boot_drivers e1000e e1000e
 	if log make -C "$src" KVER="$kver" install &&
 	   [ "$(modinfo -n e1kx 2>&1)" = "$installed_ko" ]; then
@@ -88,6 +91,23 @@ case "$boot" in
 		ktap_ok "--persist moves no NIC before the reboot"
 	else
 		ktap_fail "--persist moves no NIC before the reboot"
+	fi
+	# The initramfs of an installed system: update-initramfs copies the
+	# rule, the softdep file and, through it, the module (this guest boots
+	# the harness's own initramfs, not this one)
+	initrd=/boot/initrd.img-$kver
+	t0=$SECONDS
+	log update-initramfs -u -k "$kver" || true
+	dt=$((SECONDS - t0))
+	inside=$(lsinitramfs "$initrd" 2>/dev/null | grep e1kx || true)
+	echo "$inside" | sed 's/^/# in the initramfs: /'
+	if grep -q "udev/rules.d/${rules##*/}$" <<<"$inside" &&
+	   grep -q "modprobe.d/${modconf##*/}$" <<<"$inside" &&
+	   grep -Eq "/updates/e1kx\.ko(\.[a-z]+)?$" <<<"$inside"; then
+		ktap_ok "update-initramfs -u -k $kver: the rule, the softdep, e1kx.ko in $initrd ($dt s)"
+	else
+		ktap_fail "update-initramfs -u -k $kver: the rule, the softdep, e1kx.ko in $initrd" \
+			"$(tail -n 1 "$LOG_OUT")"
 	fi
 	;;
 2)
