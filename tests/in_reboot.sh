@@ -7,8 +7,8 @@
 #   boot 1: both 82574Ls came up on e1000e; make install, e1kx-bind
 #           --persist for NIC 0 only; update-initramfs puts the rule, the
 #           softdep and the module into /boot's initramfs for this kernel
-#           (which the harness does not boot: its own initramfs loads no
-#           NIC driver, udevd on the disk's root does).
+#           (not booted: the harness boots its own initramfs, which loads
+#           no NIC driver; udevd on the disk's root binds the NICs).
 #   boot 2: at boot (the guest init's log line after udev settled, before
 #           this test ran) NIC 0 is on e1kx, the installed module, and NIC 1
 #           on e1000e; --status says so; e1kx-bind --unpersist.

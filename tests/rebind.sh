@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# e1kx-bind moves NIC1 to e1000e and back while NIC0 stays on e1kx.
+# e1kx-bind moves NIC1 to e1000e and back while NIC0 stays on e1kx
+# (--to e1000e BDF, then BDF alone: e1kx is the default target), then
+# every 82574L to e1000e (--to e1000e) and back to e1kx (no argument).
 #
 # e1kx-topology: nics=2 wiring=tap append=
 # e1kx-timeout: 180
@@ -11,7 +13,7 @@ source "$(dirname "$0")/lib.sh"
 
 unload_e1kx
 modprobe -r e1000e 2>/dev/null || true
-ktap_plan 9
+ktap_plan 17
 ktap_check "load $E1KX_DRIVER" load_e1kx
 bdf0=$(nic_bdf 0)
 bdf1=$(nic_bdf 1)
@@ -39,8 +41,15 @@ check_state() {
 
 ktap_check "e1kx-bind --to e1000e $bdf1" e1kx-bind --to e1000e "$bdf1"
 check_state "moved" "$E1KX_DRIVER" e1000e
-ktap_check "e1kx-bind --to $E1KX_DRIVER $bdf1" e1kx-bind --to "$E1KX_DRIVER" "$bdf1"
+# e1kx-bind's default target is e1kx (another driver under test: --to it)
+to=()
+[ "$E1KX_DRIVER" = e1kx ] || to=(--to "$E1KX_DRIVER")
+ktap_check "e1kx-bind${to[*]:+ ${to[*]}} $bdf1" e1kx-bind "${to[@]}" "$bdf1"
 check_state "back" "$E1KX_DRIVER" "$E1KX_DRIVER"
+ktap_check "e1kx-bind --to e1000e (every 82574L)" e1kx-bind --to e1000e
+check_state "all moved" e1000e e1000e
+ktap_check "e1kx-bind${to[*]:+ ${to[*]}} (every 82574L)" e1kx-bind "${to[@]}"
+check_state "all back" "$E1KX_DRIVER" "$E1KX_DRIVER"
 
 unload_e1kx
 modprobe -r e1000e 2>/dev/null || true
