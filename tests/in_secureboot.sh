@@ -40,7 +40,7 @@ source "$(dirname "$0")/lib_install.sh"
 boot=${E1KX_BOOT:-}
 [ -n "$boot" ] && [ "${E1KX_BOOTS:-}" = 3 ] ||
 	ktap_skip_all "needs three boots of one disk (make check, topology boots=3)"
-root_is_writable || ktap_skip_all "the root is not writable (topology root=disk)"
+root_is_writable || ktap_skip_all "the root is not writable (topology root=disk)${E1KX_NO_ROOTDISK:+: $E1KX_NO_ROOTDISK}"
 efivars=/sys/firmware/efi/efivars
 [ -d "$efivars" ] || ktap_skip_all "not booted through UEFI (topology firmware=uefi)"
 grep -qs " $efivars efivarfs " /proc/mounts || ktap_skip_all "efivarfs not mounted"
