@@ -29,7 +29,7 @@
 # its own Linux loader: the hash in db changes nothing visible here).
 #
 # e1kx-topology: nics=1 wiring=none root=disk firmware=uefi boots=3
-# e1kx-timeout: 300
+# e1kx-timeout: 420
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
