@@ -16,8 +16,10 @@
 # xfail is a skip only for what the environment or the 82574 does not have,
 # each checked here and named in the reason: FEC, more than 2 queue pairs,
 # additional RSS contexts and ntuple filters (82574); an ethtool with
-# --json for -x/-c/-g (Debian 12 has 6.1); function error injection in the
-# guest kernel (pp_alloc_fail); RMON size counters that include the CRC
+# --json for -x/-c/-g (Debian 12 has 6.1: the upstream tests run with
+# Debian 13's ethtool 6.14 first in PATH where scripts/install-deps.sh could
+# fetch it); function error injection in the guest kernel (pp_alloc_fail:
+# make check KERNEL=6.12-fi has it); RMON size counters that include the CRC
 # (QEMU 7.2's model leaves it out: ethtool_rmon.sh).  A skip of stats.pkt_byte_sum,
 # stats.qstat_by_ifindex, stats.check_down or pp_alloc_fail for any other
 # reason fails.  Kernels before 6.10 have no qstats: the test skips there.
@@ -31,6 +33,11 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_net.sh"
 
 KSRC=${E1KX_LINUX_SRC:-/var/cache/e1kx/linux-source-6.12}
+# Debian 13's ethtool, unpacked by scripts/install-deps.sh: first in the
+# upstream tests' PATH (UP_PATH), not in this script's
+UP_ETHTOOL=${E1KX_UP_ETHTOOL:-/var/cache/e1kx/ethtool-6.14/usr/sbin}
+UP_PATH=$PATH
+[ -x "$UP_ETHTOOL/ethtool" ] && UP_PATH=$UP_ETHTOOL:$PATH
 RESULTS="$E1KX_TESTS_DIR/tools/upstream_results.py"
 NS=up-remote
 L4=192.0.2.1
@@ -87,7 +94,9 @@ unload_e1kx
 load_e1kx || ktap_bail "cannot load $E1KX_DRIVER"
 IFA=$(nic_if 0) || ktap_bail "no netdev for NIC 0"
 IFB=$(nic_if 1) || ktap_bail "no netdev for NIC 1"
-echo "# NETIF $IFA, remote $IFB in netns $NS; $(ethtool --version)"
+up_ethtool_ver=$(PATH=$UP_PATH ethtool --version | awk '{print $3}')
+echo "# NETIF $IFA, remote $IFB in netns $NS; upstream tests run ethtool" \
+	"$up_ethtool_ver ($(PATH=$UP_PATH command -v ethtool))"
 
 # The guest sees the host root read-only: the tests run from a tmpfs copy
 # (ynl and the netlink specs are read in place through symlinks).
@@ -101,10 +110,10 @@ DN=$WORK/ksrc/tools/testing/selftests/drivers/net
 
 # --- what the environment and the 82574 have ---------------------------
 
-# ethtool options whose --json output the guest's ethtool lacks
+# ethtool options whose --json output the upstream tests' ethtool lacks
 NOJSON=
 for o in -x -c -g; do
-	ethtool --json "$o" "$IFA" >/dev/null 2>&1 || NOJSON+=" $o"
+	PATH=$UP_PATH ethtool --json "$o" "$IFA" >/dev/null 2>&1 || NOJSON+=" $o"
 done
 maxq=$(ethtool -l "$IFA" | awk '/^Combined/ {print $2; exit}')
 ntuple=$(feature_state "$IFA" ntuple-filters)
@@ -154,8 +163,8 @@ lack() {
 	if [[ "$detail" == ethtool-json:* ]]; then
 		o=${detail%% *}
 		o=${o#ethtool-json:}
-		if [[ " $NOJSON " == *" $o "* ]] && [[ "$REQUIRED" != *" $key "* ]]; then
-			why="needs an ethtool with --json for $o, newer than the guest's $(ethtool --version | awk '{print $3}')"
+		if [[ " $NOJSON " == *" $o "* ]]; then
+			why="needs an ethtool with --json for $o, newer than $up_ethtool_ver (scripts/install-deps.sh fetches 6.14 from Debian 13's archive)"
 			[[ "$key" == rss_ctx.test_rss_context* ]] && [ -n "$ctx_err" ] &&
 				why+="; the 82574 has no additional RSS context either"
 			echo "$why"
@@ -178,7 +187,7 @@ lack() {
 		[ -n "$rmon_model" ] && echo "$rmon_model" ;;
 	pp_alloc_fail.test_pp_alloc:skip)
 		[ "$fail_fn" = no ] && [[ "$detail" == *"without function error injection"* ]] &&
-			echo "the guest kernel has no fail_function (config-$kver: $fi_cfg)" ;;
+			echo "the guest kernel has no fail_function (config-$kver: $fi_cfg; make check KERNEL=6.12-fi has it)" ;;
 	esac
 }
 
@@ -198,8 +207,8 @@ run_up() {
 	local dir=$1 prog=$2 tmo=$3 rc t0=$SECONDS
 	shift 3
 	echo "# ----- $prog $* -----"
-	(cd "$dir" && PYTHONUNBUFFERED=1 timeout -s INT -k 10 "$tmo" "./$prog" "$@") \
-		>"$WORK/$prog.out" 2>&1
+	(cd "$dir" && PATH=$UP_PATH PYTHONUNBUFFERED=1 \
+		timeout -s INT -k 10 "$tmo" "./$prog" "$@") >"$WORK/$prog.out" 2>&1
 	rc=$?
 	sed 's/^/# /' "$WORK/$prog.out"
 	echo "# ----- $prog: exit $rc after $((SECONDS - t0)) s -----"
