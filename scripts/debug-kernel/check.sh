@@ -41,7 +41,7 @@ v=$(scripts/e1kx-version)
 nice -n 19 make -s -C "$out" KDIR="$kdir/src" modules
 
 export E1KX_KO=$repo/$out/e1kx.ko
-if [ "$flavour" = fi ]; then
+if [ "$flavour" = "fi" ]; then
 	exec python3 scripts/check.py --kernel "$kdir/bzImage" \
 		--modules "$kdir/mods" --append "log_buf_len=16M" \
 		--logdir build/check-6.12-fi "$@"
