@@ -15,7 +15,8 @@
 #   make sign-keygen     create that key pair (Documentation/install.md)
 #   make lint       checkpatch --strict, sparse, W=1 build
 #   make check      install deps, build, run the kselftests in QEMU guests
-#                   (KERNEL=debug: on the KASAN/lockdep/kmemleak kernel)
+#                   (KERNEL=debug: on the KASAN/lockdep/kmemleak kernel;
+#                   KERNEL=6.12-fi: on a 6.12 with function error injection)
 #
 # KERNEL=6.1 (the default, Debian 12's stock kernel), KERNEL=6.12, a full
 # release or a bzImage picks the kernel e1kx is built against and the one
@@ -28,8 +29,9 @@
 # line (DKMS passes one) changes nothing here.
 
 PWD := $(shell pwd)
-# KERNEL=debug is make check's own kernel (scripts/debug-kernel/)
-KSPEC := $(filter-out debug,$(KERNEL))
+# KERNEL=debug and KERNEL=6.12-fi are make check's own kernels
+# (scripts/debug-kernel/)
+KSPEC := $(filter-out debug 6.12-fi,$(KERNEL))
 # KVER=RELEASE: build for and install into that installed kernel
 ifneq ($(KVER),)
 KSPEC := $(KVER)
@@ -221,10 +223,15 @@ lint: deps
 	done
 
 # KERNEL=debug: the cached KASAN/lockdep/kmemleak guest kernel, see
-# Documentation/reliability.md; KERNEL=BZIMAGE: any other kernel.
+# Documentation/reliability.md; KERNEL=6.12-fi: the cached 6.12 kernel with
+# function error injection (Linux's pp_alloc_fail.py); KERNEL=BZIMAGE: any
+# other kernel.
 ifeq ($(KERNEL),debug)
 check: deps xdp-progs
-	scripts/debug-kernel/check.sh $(if $(TESTS),--tests $(TESTS))
+	scripts/debug-kernel/check.sh debug $(if $(TESTS),--tests $(TESTS))
+else ifeq ($(KERNEL),6.12-fi)
+check: deps xdp-progs
+	scripts/debug-kernel/check.sh fi $(if $(TESTS),--tests $(TESTS))
 else
 check: deps modules xdp-progs
 	python3 scripts/check.py $(if $(TESTS),--tests $(TESTS)) $(if $(KERNEL),--kernel $(KERNEL))

@@ -5,7 +5,8 @@
 # KERNEL=6.12), and unpack the parts of linux-source-6.1 (checkpatch.pl,
 # kselftest) and of linux-source-6.12 (its newer checkpatch.pl, ynl with the
 # netlink specs for tests/nl_qstats.sh, and the drivers/net selftests with
-# their Python and shell libraries for tests/up_drivers_net.sh) we use.
+# their Python and shell libraries for tests/up_drivers_net.sh) we use, and
+# fetch Debian 13's ethtool 6.14 for those drivers/net tests.
 # Idempotent: quick when everything is already present.
 #
 #   scripts/install-deps.sh --build-only
@@ -42,7 +43,7 @@ PKGS=(
 	qemu-system-x86 busybox-static
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12
 	ethtool iproute2 iperf3 iputils-ping tcpdump netsniff-ng socat jq xdp-tools
-	procps psmisc util-linux
+	procps psmisc util-linux curl libmnl0
 	python3-matplotlib python3-yaml
 )
 
@@ -141,5 +142,32 @@ if [ ! -f "$CACHE/$K612/drivers/net/hw/pp_alloc_fail.py" ] ||
 		"$K612/net/forwarding/lib.sh" \
 		"$K612/net/forwarding/tc_common.sh" \
 		"$K612/kselftest"
+fi
+# ethtool 6.14 from Debian 13's archive, for those tests only
+# (tests/up_drivers_net.sh puts it first in their PATH): they read
+# `ethtool --json` of -g, -x and -c, which Debian 12's ethtool 6.1 does not
+# have. The package (it needs only libc6 and libmnl0) is checked against
+# its pinned SHA256 and unpacked into $CACHE/ethtool-6.14; the system's
+# ethtool stays as it is. Without the download those cases stay skipped,
+# and the test says why.
+ETHTOOL_DEB=ethtool_6.14.2-1_amd64.deb
+ETHTOOL_SHA256=5c592ac6e65c3863c5ba9c9b8380f913a35f39803aa89ccc59c11c5c953a46ef
+ETHTOOL_URL=http://deb.debian.org/debian/pool/main/e/ethtool/$ETHTOOL_DEB
+ETHTOOL_DIR=$CACHE/ethtool-6.14
+if [ "$(cat "$ETHTOOL_DIR/.deb" 2>/dev/null)" != "$ETHTOOL_DEB $ETHTOOL_SHA256" ]; then
+	echo "install-deps: fetching $ETHTOOL_DEB from Debian's archive"
+	tmp=$(mktemp -d)
+	if curl -fsS --retry 2 --max-time 120 -o "$tmp/$ETHTOOL_DEB" "$ETHTOOL_URL" &&
+	   echo "$ETHTOOL_SHA256  $tmp/$ETHTOOL_DEB" | sha256sum -c --quiet - &&
+	   rm -rf "$ETHTOOL_DIR" &&
+	   dpkg-deb -x "$tmp/$ETHTOOL_DEB" "$ETHTOOL_DIR" &&
+	   "$ETHTOOL_DIR/usr/sbin/ethtool" --version >/dev/null; then
+		echo "$ETHTOOL_DEB $ETHTOOL_SHA256" >"$ETHTOOL_DIR/.deb"
+	else
+		echo "install-deps: warning: no ethtool 6.14 ($ETHTOOL_URL):" \
+			"tests/up_drivers_net.sh skips the cases that need it" >&2
+		rm -rf "$ETHTOOL_DIR"
+	fi
+	rm -rf "$tmp"
 fi
 exit 0

@@ -1,11 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build (or reuse) the e1kx debug guest kernel: Debian's linux-source-6.1 with
-# x86_64_defconfig + scripts/debug-kernel/config.fragment (KASAN, UBSAN,
-# lockdep, DMA-API debug, kmemleak, ...).
+# Build (or reuse) one of e1kx's own guest kernels, by flavour:
+#   debug  Debian's linux-source-6.1 with x86_64_defconfig +
+#          scripts/debug-kernel/config.fragment (KASAN, UBSAN, lockdep,
+#          DMA-API debug, kmemleak, ...): make check KERNEL=debug
+#   fi     Debian's linux-source-6.12 with x86_64_defconfig + the guest part
+#          of config.fragment (above its "--- checkers" line) + fi.fragment
+#          (function error injection, no slow checkers):
+#          make check KERNEL=6.12-fi
 #
-#   scripts/debug-kernel/build.sh [--cached]
+#   scripts/debug-kernel/build.sh [debug|fi] [--cached]     (default debug)
 #
 # Everything lives outside the checkout, in
 #   $E1KX_CACHE/debug-kernel/<key>/      (E1KX_CACHE default /var/cache/e1kx)
@@ -13,23 +18,44 @@
 #     bzImage     the kernel to boot
 #     mods/       INSTALL_MOD_PATH (mods/lib/modules/<version>)
 #     build.log   the build output; build-time  the cold build wall time
-# <key> hashes the source package version, the fragment and the compiler, so
-# editing the fragment or upgrading the package builds a fresh tree; a warm
+# <key> hashes the source package version, the fragment and the compiler
+# (and for fi the flavour name), so editing a fragment or upgrading the
+# package builds a fresh tree; a warm
 # cache returns at once.  The last line printed is the cache directory.
 # --cached builds nothing: exit status 0 if the kernel is already built.
 # Builds run under `nice -n 19` with -j$(nproc).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-fragment=$here/config.fragment
-tarball=/usr/src/linux-source-6.1.tar.xz
 cache=${E1KX_CACHE:-/var/cache/e1kx}/debug-kernel
+flavour=debug
+case "${1:-}" in
+debug|fi) flavour=$1; shift ;;
+esac
 
-log() { echo "debug-kernel: $*" >&2; }
+log() { echo "debug-kernel ($flavour): $*" >&2; }
 
-[ -f "$tarball" ] || { log "$tarball missing (apt-get install linux-source-6.1)"; exit 1; }
-pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || stat -c %Y "$tarball")
-key=$( { echo "$pkgver"; cat "$fragment"; gcc --version | head -n1; } |
+# fragment_of FLAVOUR: the config lines merged onto x86_64_defconfig
+fragment_of() {
+	case "$1" in
+	debug) cat "$here/config.fragment" ;;
+	fi) sed '/^# --- checkers/,$d' "$here/config.fragment"
+	    cat "$here/fi.fragment" ;;
+	esac
+}
+
+case "$flavour" in
+debug) series=6.1 ;;
+fi) series=6.12 ;;
+esac
+pkg=linux-source-$series
+tarball=/usr/src/$pkg.tar.xz
+[ -f "$tarball" ] || { log "$tarball missing (apt-get install $pkg)"; exit 1; }
+pkgver=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null || stat -c %Y "$tarball")
+# The debug key is what it has always been (a cold debug build takes
+# 20 minutes and more): the flavour name enters only the others' keys.
+key=$( { [ "$flavour" = debug ] || echo "flavour $flavour"
+	 echo "$pkgver"; fragment_of "$flavour"; gcc --version | head -n1; } |
 	sha256sum | cut -c1-16)
 dir=$cache/$key
 
@@ -57,16 +83,18 @@ rm -rf "$dir"
 mkdir -p "$dir"
 log "building in $dir (log: $dir/build.log)"
 {
-	echo "source: linux-source-6.1 $pkgver"
-	echo "fragment: $fragment"
+	echo "source: $pkg $pkgver"
+	echo "flavour: $flavour"
+	fragment_of "$flavour" >"$dir/config.fragment"
 	nice -n 19 tar -C "$dir" -xJf "$tarball"
-	mv "$dir/linux-source-6.1" "$dir/src"
+	mv "$dir/$pkg" "$dir/src"
 	cd "$dir/src"
 	m() { nice -n 19 make -j"$(nproc)" "$@"; }
 	m x86_64_defconfig
-	scripts/kconfig/merge_config.sh -m .config "$fragment"
+	scripts/kconfig/merge_config.sh -m .config "$dir/config.fragment"
 	m olddefconfig
-	# Every fragment line must have survived olddefconfig.
+	# Every fragment line must have survived olddefconfig (the last value
+	# of a symbol the fragment sets twice).
 	miss=0
 	while read -r line; do
 		case "$line" in
@@ -79,7 +107,9 @@ log "building in $dir (log: $dir/build.log)"
 			echo "config: wanted '$line', got '$got'"
 			miss=1
 		fi
-	done <"$fragment"
+	done < <(tac "$dir/config.fragment" |
+		awk '{ s = $0; sub(/^# /, "", s); sub(/[= ].*/, "", s) }
+		     s !~ /^CONFIG_/ || !seen[s]++' | tac)
 	[ "$miss" -eq 0 ] || echo "config: warning: fragment values changed by olddefconfig"
 	m bzImage modules
 	m INSTALL_MOD_PATH="$dir/mods" modules_install
