@@ -144,13 +144,16 @@ enum e1kx_state_bits {
 #define E1KX_TSO_MAX_SIZE	SZ_64K
 
 /*
- * RX: one pool page per buffer: XDP headroom, 2 KiB the device may write,
- * room for skb_shared_info (checked in rx.c), the rest XDP tailroom.
+ * RX: buffers are fragments of order-1 pool pages (three per 8 KiB): XDP
+ * headroom, 2 KiB the device may write, room for skb_shared_info.
  */
 #define E1KX_RX_HEADROOM	XDP_PACKET_HEADROOM
 #define E1KX_RX_BUF_LEN		2048
-#define E1KX_RX_POOL_PAGES(count)	(4 * (count))	/* see rx.c */
-#define E1KX_RX_TRUESIZE	PAGE_SIZE
+#define E1KX_RX_PAGE_ORDER	1
+#define E1KX_RX_POOL_PAGES(count)	(2 * (count))	/* see rx.c */
+#define E1KX_RX_TRUESIZE	(SKB_DATA_ALIGN(E1KX_RX_HEADROOM + \
+					       E1KX_RX_BUF_LEN) + \
+				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
 /* The 82574 takes frames up to 9234 bytes with a VLAN tag and the FCS */
 #define E1KX_MAX_FRAME		9234
 #define E1KX_MAX_MTU		(E1KX_MAX_FRAME - VLAN_ETH_HLEN - ETH_FCS_LEN)
@@ -239,6 +242,7 @@ struct e1kx_tx_ring {
 
 struct e1kx_rx_buf {
 	struct page *page;
+	u32 offset;		/* of this buffer within the pool page */
 };
 
 struct e1kx_rx_ring {

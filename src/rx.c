@@ -2,11 +2,11 @@
 /*
  * e1kx: receive rings.
  *
- * Every descriptor gets a page of its own from the ring's page_pool, with
- * E1KX_RX_HEADROOM in front for XDP and room for skb_shared_info behind
- * the E1KX_RX_BUF_LEN bytes the device may write. Frames longer than one
- * buffer (jumbo) continue in the next descriptors and become skb
- * fragments.
+ * Every descriptor gets a fragment of an order-1 page from the ring's
+ * page_pool, with E1KX_RX_HEADROOM in front for XDP and room for
+ * skb_shared_info behind the E1KX_RX_BUF_LEN bytes the device may write.
+ * Frames longer than one buffer (jumbo) continue in the next descriptors
+ * and become skb fragments.
  * Every length the device reports is checked before it is used.
  */
 #include <linux/dma-mapping.h>
@@ -23,7 +23,7 @@ static void e1kx_rx_count(struct e1kx_rx_ring *ring, u64 *counter)
 }
 
 /*
- * Give slot buf a buffer: a new page, or the one a copied frame left in
+ * Give slot buf a buffer: a new fragment, or the one a copied frame left in
  * place, which goes back to the device as it is.
  */
 static bool e1kx_rx_alloc(struct e1kx_rx_ring *ring, struct e1kx_rx_buf *buf)
@@ -33,7 +33,8 @@ static bool e1kx_rx_alloc(struct e1kx_rx_ring *ring, struct e1kx_rx_buf *buf)
 	if (buf->page)
 		return true;
 	if (!e1kx_fault(priv, E1KX_FAULT_RX_ALLOC))
-		buf->page = page_pool_dev_alloc_pages(ring->pool);
+		buf->page = page_pool_dev_alloc_frag(ring->pool, &buf->offset,
+						     E1KX_RX_TRUESIZE);
 	if (likely(buf->page))
 		return true;
 	e1kx_rx_count(ring, &ring->stats.alloc_fail);
@@ -57,7 +58,7 @@ bool e1kx_rx_refill(struct e1kx_rx_ring *ring)
 		}
 		ring->desc[i].read.addr =
 			cpu_to_le64(page_pool_get_dma_addr(buf->page) +
-				    E1KX_RX_HEADROOM);
+				    buf->offset + E1KX_RX_HEADROOM);
 		ring->desc[i].read.zero = 0;
 		i = e1kx_rx_next(ring, i);
 	}
@@ -137,16 +138,16 @@ static void e1kx_rx_copy(struct e1kx_rx_ring *ring, u16 i, unsigned int len)
 {
 	struct page *page = ring->bufs[i].page;
 	dma_addr_t dma = page_pool_get_dma_addr(page);
+	u32 offset = ring->bufs[i].offset + E1KX_RX_HEADROOM;
 	unsigned int span = round_up(len, E1KX_RX_COPY_BLOCK);
 
-	dma_sync_single_range_for_cpu(ring->dev, dma, E1KX_RX_HEADROOM, span,
+	dma_sync_single_range_for_cpu(ring->dev, dma, offset, span,
 				      DMA_FROM_DEVICE);
-	ring->skb = e1kx_rx_copy_skb(ring, page_address(page) +
-				     E1KX_RX_HEADROOM, len);
+	ring->skb = e1kx_rx_copy_skb(ring, page_address(page) + offset, len);
 	if (unlikely(!ring->skb))
 		e1kx_rx_frame_bad(ring, &ring->stats.drops);
 	/* The buffer stays in slot i for the device's next frame */
-	dma_sync_single_range_for_device(ring->dev, dma, E1KX_RX_HEADROOM, span,
+	dma_sync_single_range_for_device(ring->dev, dma, offset, span,
 					 DMA_FROM_DEVICE);
 }
 
@@ -154,6 +155,7 @@ static void e1kx_rx_copy(struct e1kx_rx_ring *ring, u16 i, unsigned int len)
 static void e1kx_rx_buffer(struct e1kx_rx_ring *ring, u16 i, unsigned int len)
 {
 	struct page *page = ring->bufs[i].page;
+	u32 offset = ring->bufs[i].offset;
 	struct sk_buff *skb = ring->skb;
 
 	ring->bufs[i].page = NULL;
@@ -163,9 +165,10 @@ static void e1kx_rx_buffer(struct e1kx_rx_ring *ring, u16 i, unsigned int len)
 		goto recycle;
 
 	dma_sync_single_range_for_cpu(ring->dev, page_pool_get_dma_addr(page),
-				      E1KX_RX_HEADROOM, len, DMA_FROM_DEVICE);
+				      offset + E1KX_RX_HEADROOM, len,
+				      DMA_FROM_DEVICE);
 	if (!skb) {
-		void *va = page_address(page);
+		void *va = page_address(page) + offset;
 
 		net_prefetch(va + E1KX_RX_HEADROOM);
 		skb = napi_build_skb(va, E1KX_RX_TRUESIZE);
@@ -184,7 +187,7 @@ static void e1kx_rx_buffer(struct e1kx_rx_ring *ring, u16 i, unsigned int len)
 		goto recycle;
 	}
 	skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page,
-			E1KX_RX_HEADROOM, len, E1KX_RX_TRUESIZE);
+			offset + E1KX_RX_HEADROOM, len, E1KX_RX_TRUESIZE);
 	return;
 
 recycle:
@@ -297,6 +300,7 @@ static void e1kx_rx_xdp(struct e1kx_rx_ring *ring, struct bpf_prog *prog,
 			u16 i, unsigned int len, u32 staterr)
 {
 	struct page *page = ring->bufs[i].page;
+	u32 offset = ring->bufs[i].offset;
 	struct xdp_buff xdp;
 
 	ring->bufs[i].page = NULL;
@@ -309,10 +313,11 @@ static void e1kx_rx_xdp(struct e1kx_rx_ring *ring, struct bpf_prog *prog,
 		goto recycle;
 
 	dma_sync_single_range_for_cpu(ring->dev, page_pool_get_dma_addr(page),
-				      E1KX_RX_HEADROOM, len,
+				      offset + E1KX_RX_HEADROOM, len,
 				      page_pool_get_dma_dir(ring->pool));
 	xdp_init_buff(&xdp, E1KX_RX_TRUESIZE, &ring->xdp_rxq);
-	xdp_prepare_buff(&xdp, page_address(page), E1KX_RX_HEADROOM, len, true);
+	xdp_prepare_buff(&xdp, page_address(page) + offset, E1KX_RX_HEADROOM,
+			 len, true);
 	if (e1kx_xdp_run(ring, prog, &xdp, page) == XDP_PASS)
 		e1kx_rx_xdp_skb(ring, &xdp, page);
 	return;
@@ -406,26 +411,25 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 {
 	struct napi_struct *napi = &priv->q_vector[qid].napi;
 	/*
-	 * A page is a buffer: one page_pool_dev_alloc_pages() per posted
-	 * descriptor. When a page comes back the pool syncs for the device
-	 * only what the device may write. It takes back up to
-	 * E1KX_RX_POOL_PAGES(count) pages, four times what the descriptors
-	 * hold: TCP receive queues keep pages away from the RX ring and
-	 * return them in bursts when an application reads. A page returned to
-	 * a full pool is freed, and the pool soon has to allocate and DMA-map
-	 * another.
+	 * The pool syncs whole pages for the device when they come back. It
+	 * takes back up to E1KX_RX_POOL_PAGES(count) pages, six times what
+	 * the descriptors hold (three buffers a page): TCP receive queues keep
+	 * pages away from the RX ring and return them in bursts when an
+	 * application reads. A page returned to a full pool is freed, and the
+	 * pool soon has to allocate and DMA-map another.
 	 */
 	struct page_pool_params pp = {
-		.flags		= PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
-		.order		= 0,
+		.flags		= PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV |
+				  PP_FLAG_PAGE_FRAG,
+		.order		= E1KX_RX_PAGE_ORDER,
 		.pool_size	= E1KX_RX_POOL_PAGES(count),
 		.nid		= dev_to_node(&priv->pdev->dev),
 		.dev		= &priv->pdev->dev,
 		/* XDP_TX sends from these pages: see xdp.c */
 		.dma_dir	= priv->xdp_prog ? DMA_BIDIRECTIONAL :
 						   DMA_FROM_DEVICE,
-		.offset		= E1KX_RX_HEADROOM,
-		.max_len	= E1KX_RX_BUF_LEN,
+		.offset		= 0,
+		.max_len	= PAGE_SIZE << E1KX_RX_PAGE_ORDER,
 	};
 	/* Copied frames: CPU-only pages, never mapped for the device */
 	struct page_pool_params copy_pp = {
@@ -437,9 +441,7 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 	struct page_pool *pool;
 	int err;
 
-	BUILD_BUG_ON(SKB_DATA_ALIGN(E1KX_RX_HEADROOM + E1KX_RX_BUF_LEN) +
-		     SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) >
-		     E1KX_RX_TRUESIZE);
+	BUILD_BUG_ON(PAGE_SIZE << E1KX_RX_PAGE_ORDER < E1KX_RX_TRUESIZE);
 	/* Both pools are this pair's NAPI's alone, and netlink shows so */
 	e1kx_pp_set_owner(&pp, priv->netdev, napi);
 	e1kx_pp_set_owner(&copy_pp, priv->netdev, napi);
