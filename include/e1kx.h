@@ -144,7 +144,7 @@ enum e1kx_state_bits {
 #define E1KX_TSO_MAX_SIZE	SZ_64K
 
 /*
- * RX: buffers are fragments of order-1 pool pages (three per 8 KiB): XDP
+ * RX: buffers are cut from order-1 pool pages (three per 8 KiB): XDP
  * headroom, 2 KiB the device may write, room for skb_shared_info.
  */
 #define E1KX_RX_HEADROOM	XDP_PACKET_HEADROOM
@@ -154,6 +154,8 @@ enum e1kx_state_bits {
 #define E1KX_RX_TRUESIZE	(SKB_DATA_ALIGN(E1KX_RX_HEADROOM + \
 					       E1KX_RX_BUF_LEN) + \
 				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
+#define E1KX_RX_PAGE_SIZE	(PAGE_SIZE << E1KX_RX_PAGE_ORDER)
+#define E1KX_RX_BUFS_PER_PAGE	(E1KX_RX_PAGE_SIZE / E1KX_RX_TRUESIZE)
 /* The 82574 takes frames up to 9234 bytes with a VLAN tag and the FCS */
 #define E1KX_MAX_FRAME		9234
 #define E1KX_MAX_MTU		(E1KX_MAX_FRAME - VLAN_ETH_HLEN - ETH_FCS_LEN)
@@ -258,6 +260,9 @@ struct e1kx_rx_ring {
 	struct sk_buff *skb;	/* frame spanning descriptors, in progress */
 	bool frame_bad;		/* drop the rest of the frame in progress */
 	bool starved;		/* refill failed, watchdog retries */
+	/* The pool page the next buffers are cut from, and where (rx.c) */
+	struct page *cut_page;
+	u32 cut_offset;
 	u16 count;
 	u16 next_to_use;
 	u16 next_to_clean;

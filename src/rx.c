@@ -2,7 +2,7 @@
 /*
  * e1kx: receive rings.
  *
- * Every descriptor gets a fragment of an order-1 page from the ring's
+ * Every descriptor gets a third of an order-1 page from the ring's
  * page_pool, with E1KX_RX_HEADROOM in front for XDP and room for
  * skb_shared_info behind the E1KX_RX_BUF_LEN bytes the device may write.
  * Frames longer than one buffer (jumbo) continue in the next descriptors
@@ -23,7 +23,47 @@ static void e1kx_rx_count(struct e1kx_rx_ring *ring, u64 *counter)
 }
 
 /*
- * Give slot buf a buffer: a new fragment, or the one a copied frame left in
+ * The next buffer of the ring's current page, or of a new one. A new page
+ * gets one pool reference per buffer cut from it, so it goes back to the
+ * pool when the last of its buffers is freed, wherever that happens.
+ * Pages come from page_pool_dev_alloc_pages() rather than the pool's own
+ * fragment allocator: on every supported kernel that is the allocation
+ * the kernel's function error injection can fail (fail_function on
+ * page_pool_alloc_pages), so the allocation-failure path can be tested.
+ */
+static struct page *e1kx_rx_cut(struct e1kx_rx_ring *ring, u32 *offset)
+{
+	struct page *page = ring->cut_page;
+
+	if (!page) {
+		page = page_pool_dev_alloc_pages(ring->pool);
+		if (unlikely(!page))
+			return NULL;
+		page_pool_fragment_page(page, E1KX_RX_BUFS_PER_PAGE);
+		ring->cut_offset = 0;
+	}
+	*offset = ring->cut_offset;
+	ring->cut_offset += E1KX_RX_TRUESIZE;
+	ring->cut_page = ring->cut_offset + E1KX_RX_TRUESIZE <=
+			 E1KX_RX_PAGE_SIZE ? page : NULL;
+	return page;
+}
+
+/* Drop the references of the buffers not yet cut from the current page */
+static void e1kx_rx_cut_release(struct e1kx_rx_ring *ring)
+{
+	unsigned int left;
+
+	if (!ring->cut_page)
+		return;
+	left = E1KX_RX_BUFS_PER_PAGE - ring->cut_offset / E1KX_RX_TRUESIZE;
+	while (left--)
+		page_pool_put_full_page(ring->pool, ring->cut_page, false);
+	ring->cut_page = NULL;
+}
+
+/*
+ * Give slot buf a buffer: a new one, or the one a copied frame left in
  * place, which goes back to the device as it is.
  */
 static bool e1kx_rx_alloc(struct e1kx_rx_ring *ring, struct e1kx_rx_buf *buf)
@@ -33,8 +73,7 @@ static bool e1kx_rx_alloc(struct e1kx_rx_ring *ring, struct e1kx_rx_buf *buf)
 	if (buf->page)
 		return true;
 	if (!e1kx_fault(priv, E1KX_FAULT_RX_ALLOC))
-		buf->page = page_pool_dev_alloc_frag(ring->pool, &buf->offset,
-						     E1KX_RX_TRUESIZE);
+		buf->page = e1kx_rx_cut(ring, &buf->offset);
 	if (likely(buf->page))
 		return true;
 	e1kx_rx_count(ring, &ring->stats.alloc_fail);
@@ -429,7 +468,7 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 		.dma_dir	= priv->xdp_prog ? DMA_BIDIRECTIONAL :
 						   DMA_FROM_DEVICE,
 		.offset		= 0,
-		.max_len	= PAGE_SIZE << E1KX_RX_PAGE_ORDER,
+		.max_len	= E1KX_RX_PAGE_SIZE,
 	};
 	/* Copied frames: CPU-only pages, never mapped for the device */
 	struct page_pool_params copy_pp = {
@@ -441,7 +480,7 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 	struct page_pool *pool;
 	int err;
 
-	BUILD_BUG_ON(PAGE_SIZE << E1KX_RX_PAGE_ORDER < E1KX_RX_TRUESIZE);
+	BUILD_BUG_ON(E1KX_RX_BUFS_PER_PAGE < 1);
 	/* Both pools are this pair's NAPI's alone, and netlink shows so */
 	e1kx_pp_set_owner(&pp, priv->netdev, napi);
 	e1kx_pp_set_owner(&copy_pp, priv->netdev, napi);
@@ -454,6 +493,7 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 	ring->skb = NULL;
 	ring->frame_bad = false;
 	ring->starved = false;
+	ring->cut_page = NULL;
 	ring->xsk_drop_posted = 0;
 	/* A socket's pool bound to this pair gives the buffers (xsk.c) */
 	ring->xsk_pool = priv->xsk_pool[qid];
@@ -515,6 +555,7 @@ void e1kx_rx_ring_release_bufs(struct e1kx_rx_ring *ring)
 		page_pool_put_full_page(ring->pool, ring->bufs[i].page, false);
 		ring->bufs[i].page = NULL;
 	}
+	e1kx_rx_cut_release(ring);
 }
 
 /*
