@@ -251,6 +251,9 @@ struct e1kx_rx_ring {
 	union e1kx_rx_desc *desc;
 	struct e1kx_rx_buf *bufs;
 	struct page_pool *pool;
+	/* The pool page the next buffers are cut from, and where (rx.c) */
+	struct page *cut_page;
+	u32 cut_offset;
 	struct page_pool *copy_pool;	/* unmapped pages for copied frames */
 	struct device *dev;
 	struct net_device *netdev;
@@ -260,9 +263,6 @@ struct e1kx_rx_ring {
 	struct sk_buff *skb;	/* frame spanning descriptors, in progress */
 	bool frame_bad;		/* drop the rest of the frame in progress */
 	bool starved;		/* refill failed, watchdog retries */
-	/* The pool page the next buffers are cut from, and where (rx.c) */
-	struct page *cut_page;
-	u32 cut_offset;
 	u16 count;
 	u16 next_to_use;
 	u16 next_to_clean;

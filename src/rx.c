@@ -27,9 +27,9 @@ static void e1kx_rx_count(struct e1kx_rx_ring *ring, u64 *counter)
  * gets one pool reference per buffer cut from it, so it goes back to the
  * pool when the last of its buffers is freed, wherever that happens.
  * Pages come from page_pool_dev_alloc_pages() rather than the pool's own
- * fragment allocator: on every supported kernel that is the allocation
- * the kernel's function error injection can fail (fail_function on
- * page_pool_alloc_pages), so the allocation-failure path can be tested.
+ * fragment allocator, which since 6.12 bypasses page_pool_alloc_pages(),
+ * the allocation the kernel's function error injection can fail: so the
+ * allocation-failure path can be tested there.
  */
 static struct page *e1kx_rx_cut(struct e1kx_rx_ring *ring, u32 *offset)
 {
@@ -458,6 +458,7 @@ int e1kx_rx_ring_alloc(struct e1kx_priv *priv, struct e1kx_rx_ring *ring,
 	 * pool soon has to allocate and DMA-map another.
 	 */
 	struct page_pool_params pp = {
+		/* Before 6.6, puts honour e1kx_rx_cut()'s counts only with it */
 		.flags		= PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV |
 				  PP_FLAG_PAGE_FRAG,
 		.order		= E1KX_RX_PAGE_ORDER,
