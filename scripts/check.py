@@ -122,6 +122,7 @@ class Group:
         self.subfails = {}  # failed test -> its "not ok" subtest lines
         self.subskips = {}  # test -> [(subtest, reason)]
         self.lockdep = []  # (test, the kernel's line) lockdep turned off
+        self.pending = []  # "not ok" subtests since the last test's result
         self.note = None
 
     @property
@@ -146,6 +147,87 @@ class Group:
                 1 if r[1].upper().startswith("SKIP") else 2)
         if prev is None or rank((ok, directive)) < rank(prev):
             self.results[test] = (ok, directive)
+
+    def feed(self, line, kmemleak, seen, requires):
+        """One line of the guest runner's output: a test's result (with
+        the "not ok" subtests before it), a skipped subtest, lockdep
+        turning off, a console requirement."""
+        if SUBFAIL_RE.match(line):
+            self.pending.append(line)
+        m = RESULT_RE.match(line)
+        if m and (m.group(3) in self.tests or
+                  (kmemleak and m.group(3) == "kmemleak")):
+            seen.add(m.group(3))
+            self.record(m.group(3), m.group(1) == "ok", m.group(4) or "",
+                        self.pending)
+            self.pending = []
+        m = SUBSKIP_RE.match(line)
+        if m and m.group(1) in self.tests:
+            self.subskips.setdefault(m.group(1), []).append(m.group(2, 3))
+        m = LOCKDEP_RE.match(line)
+        if m and m.group(1) in self.tests:
+            self.lockdep.append(m.groups())
+        m = REQUIRE_RE.match(line)
+        if m and m.group(1) in self.tests:
+            requires.append(m.groups())
+
+
+class Summary:
+    """Every group's results, numbered in order: the TAP lines, the
+    counts, and the lines the run ends with (each skipped test and
+    sub-test with its reason, lockdep turning off, each failure)."""
+
+    def __init__(self):
+        self.lines = []
+        self.failures = []  # repeated at the end, where a log's tail shows
+        self.skips = []  # every skipped test and sub-test, with its reason
+        self.lockdep = []
+        self.passed = self.failed = self.skipped = self.nsubskips = 0
+
+    def add(self, g, kmemleak):
+        """Count group g's results; returns its TAP result lines."""
+        out = []
+        for t in g.tests + (["kmemleak"] if kmemleak else []):
+            name = t[:-3] if t.endswith(".sh") else t
+            if t == "kmemleak":
+                name = f"kmemleak[{g.label}]"
+            ok, directive = g.results.get(
+                t, (False, g.note or "no result from the guest"))
+            if ok and directive.upper().startswith("SKIP"):
+                self.skipped += 1
+                self.skips.append(f"# skipped {name}: "
+                                  f"{directive[4:].strip()}")
+            elif ok:
+                self.passed += 1
+            else:
+                self.failed += 1
+            line = f"{'ok' if ok else 'not ok'} {len(self.lines) + 1} {name}"
+            if directive:
+                line += f" # {directive}"
+            self.lines.append(line)
+            out.append(line)
+            for sub, why in g.subskips.get(t, []):
+                self.nsubskips += 1
+                self.skips.append(f"# skipped in {name}: {sub}: {why}")
+            self.lockdep += [f"# lockdep turned itself off during {name} "
+                             f"[{g.label}]: {msg}; lock checking ended there"
+                             for test, msg in g.lockdep if test == t]
+            if not ok:
+                self.failures += [f"# failed in {name}: {x.lstrip('# ')}"
+                                  for x in g.subfails.get(t, [])] or \
+                                 [f"# failed in {name}: "
+                                  f"{directive or 'no result'}"]
+        return out
+
+    def count(self):
+        return (f"{self.passed} passed, {self.failed} failed, "
+                f"{self.skipped} skipped")
+
+    def tail(self):
+        """The lines the run ends with, the counts last."""
+        return ([f"# {self.skipped} tests skipped, {self.nsubskips} "
+                 f"sub-tests skipped{':' if self.skips else ''}"] +
+                self.skips + self.lockdep + self.failures + [self.count()])
 
 
 def run_group(g, idx, args, tap_out):
@@ -207,29 +289,11 @@ def run_boot(g, logdir, args, tap_out, disk, uefi_vars, boot, boots):
         p = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True,
                              errors="replace", env=env)
-        pending = []  # "not ok" subtests since the last test's result
         for line in p.stdout:
             log.write(line)
             log.flush()
             line = line.rstrip("\n")
-            if SUBFAIL_RE.match(line):
-                pending.append(line)
-            m = RESULT_RE.match(line)
-            if m and (m.group(3) in g.tests or
-                      (args.kmemleak and m.group(3) == "kmemleak")):
-                seen.add(m.group(3))
-                g.record(m.group(3), m.group(1) == "ok", m.group(4) or "",
-                         pending)
-                pending = []
-            m = SUBSKIP_RE.match(line)
-            if m and m.group(1) in g.tests:
-                g.subskips.setdefault(m.group(1), []).append(m.group(2, 3))
-            m = LOCKDEP_RE.match(line)
-            if m and m.group(1) in g.tests:
-                g.lockdep.append(m.groups())
-            m = REQUIRE_RE.match(line)
-            if m and m.group(1) in g.tests:
-                requires.append(m.groups())
+            g.feed(line, args.kmemleak, seen, requires)
             print(f"# {line}", file=tap_out, flush=True)
         rc = p.wait()
     dt = time.monotonic() - t0
@@ -324,8 +388,50 @@ def check_console_gaps(g, console_log, tap_out):
                      f"kernel report on the console {where}: {line}", [])
 
 
+def summary_self_test():
+    """The summary on a sample of the guest runner's output: a skipped
+    test, a skipped sub-test in a passing one, lockdep turning off, a
+    failure with its failed sub-test, a test with no result at all."""
+    g = Group("k", dict(nics="1", wiring="none", append="", pcihp="native",
+                        mem="1024", root="host", boots="1",
+                        firmware="bios"))
+    g.tests = ["a.sh", "b.sh", "c.sh", "d.sh", "e.sh"]
+    for line in [
+        "ok 1 a.sh",
+        "# ok 1 rxvlan on",
+        "# subtest-skip b.sh ok 2 rxvlan off # SKIP no VLAN filter here",
+        "ok 2 b.sh",
+        "ok 3 c.sh # SKIP no /dev/net/tun",
+        "# not ok 3 ping after reset",
+        "# lockdep-off d.sh: turning off the locking correctness validator.",
+        "not ok 4 d.sh # exit=1",
+    ]:
+        g.feed(line, False, set(), [])
+    res = Summary()
+    got = res.add(g, False) + res.tail()
+    want = [
+        "ok 1 a", "ok 2 b", "ok 3 c # SKIP no /dev/net/tun",
+        "not ok 4 d # exit=1",
+        "not ok 5 e # no result from the guest",
+        "# 1 tests skipped, 1 sub-tests skipped:",
+        "# skipped in b: rxvlan off: no VLAN filter here",
+        "# skipped c: no /dev/net/tun",
+        "# lockdep turned itself off during d [nics1-none]: turning off the "
+        "locking correctness validator.; lock checking ended there",
+        "# failed in d: not ok 3 ping after reset",
+        "# failed in e: no result from the guest",
+        "2 passed, 2 failed, 1 skipped",
+    ]
+    print(f"summary self-test: {'ok' if got == want else 'FAILED'}")
+    if got != want:
+        print("  got\n    " + "\n    ".join(got) +
+              "\n  want\n    " + "\n    ".join(want))
+    return got == want
+
+
 def self_test():
-    """The console scan on sample console lines; exit status 1 if wrong."""
+    """The console scan on sample console lines and the summary on sample
+    runner output; exit status 1 if either is wrong."""
     lines = [
         "[    1.0] WARNING: CPU: 0 PID: 1 at boot",
         "[    2.0] e1kx-runner: 7.1.1 start a.sh",
@@ -351,7 +457,7 @@ def self_test():
     print(f"console scan self-test: {'ok' if got == want else 'FAILED'}")
     if got != want:
         print(f"  got  {got}\n  want {want}")
-    return 0 if got == want else 1
+    return 0 if summary_self_test() and got == want else 1
 
 
 def check_console(g, requires, console_log, tap_out):
@@ -387,7 +493,8 @@ def main():
                     help="kmemleak scan after each guest's tests")
     ap.add_argument("--logdir", help="log directory (default build/check)")
     ap.add_argument("--self-test", action="store_true",
-                    help="check the console scan on sample lines, no guest")
+                    help="check the console scan and the summary on sample "
+                         "lines, no guest")
     args = ap.parse_args()
     if args.self_test:
         return self_test()
@@ -451,61 +558,19 @@ def main():
     print("TAP version 13")
     print(f"1..{total}", flush=True)
     print(f"# guest kernel {kver} ({args.kernel})", flush=True)
-    lines = []
-    failures = []  # repeated at the end, where a log's tail shows them
-    skips = []  # every skipped test and sub-test, with its reason
-    nsubskips = 0
-    lockdep = []
-    passed = failed = skipped = 0
-    n = 0
+    res = Summary()
     for idx, g in enumerate(groups.values()):
         run_group(g, idx, args, sys.stdout)
-        names = g.tests + (["kmemleak"] if args.kmemleak else [])
-        for t in names:
-            n += 1
-            name = t[:-3] if t.endswith(".sh") else t
-            if t == "kmemleak":
-                name = f"kmemleak[{g.label}]"
-            if t in g.results:
-                ok, directive = g.results[t]
-            else:
-                ok, directive = False, (g.note or "no result from the guest")
-            if ok and directive.upper().startswith("SKIP"):
-                skipped += 1
-                skips.append(f"# skipped {name}: {directive[4:].strip()}")
-            elif ok:
-                passed += 1
-            else:
-                failed += 1
-            line = f"{'ok' if ok else 'not ok'} {n} {name}"
-            if directive:
-                line += f" # {directive}"
-            lines.append(line)
+        for line in res.add(g, args.kmemleak):
             print(line, flush=True)
-            for sub, why in g.subskips.get(t, []):
-                nsubskips += 1
-                skips.append(f"# skipped in {name}: {sub}: {why}")
-            lockdep += [f"# lockdep turned itself off during {name} "
-                        f"[{g.label}]: {msg}; lock checking ended there"
-                        for test, msg in g.lockdep if test == t]
-            if not ok:
-                failures += [f"# failed in {name}: {s.lstrip('# ')}"
-                             for s in g.subfails.get(t, [])] or \
-                            [f"# failed in {name}: {directive or 'no result'}"]
-
     with open(os.path.join(OUT_DIR, "results.tap"), "w") as f:
         f.write(f"TAP version 13\n1..{total}\n")
-        f.write("\n".join(lines) + "\n")
-        f.write(f"# {passed} passed, {failed} failed, {skipped} skipped "
-                f"in {time.monotonic() - t0:.0f}s\n")
+        f.write("\n".join(res.lines) + "\n")
+        f.write(f"# {res.count()} in {time.monotonic() - t0:.0f}s\n")
     print(f"# logs in {os.path.relpath(OUT_DIR, os.getcwd())}, "
           f"{time.monotonic() - t0:.0f}s", flush=True)
-    print(f"# {skipped} tests skipped, {nsubskips} sub-tests skipped"
-          f"{':' if skips else ''}")
-    for line in skips + lockdep + failures:
-        print(line)
-    print(f"{passed} passed, {failed} failed, {skipped} skipped", flush=True)
-    return 1 if failed else 0
+    print("\n".join(res.tail()), flush=True)
+    return 1 if res.failed else 0
 
 
 if __name__ == "__main__":

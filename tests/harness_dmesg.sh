@@ -13,7 +13,7 @@
 #   - lockdep turning itself off is reported ("# lockdep-off");
 #   - a clean test passes;
 #   - kernel_reports skips an allocation failure's dump, not a report in
-#     it; ktap_e1kx_gap fails for e1kx.
+#     it; lost kernel log records fail a test; ktap_e1kx_gap fails for e1kx.
 # And no test clears the kernel log or ends processes by name.
 #
 # e1kx-topology: nics=2 wiring=tap append=
@@ -23,7 +23,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 runner=$E1KX_TESTS_DIR/guest-runner.sh
-ktap_plan 28
+ktap_plan 30
 
 # run HELPER: the nested runner on harness/HELPER; sets OUT and RC.
 run() {
@@ -128,6 +128,21 @@ ktap_check "kernel_reports: an allocation failure's dump is no report" \
 got=$(printf '%s\n' "${dump% </TASK>}" "INFO: task kworker/0:1:12 blocked for more than 120 seconds." | kernel_reports)
 ktap_check "kernel_reports: a report inside that dump is one (${got:-none})" \
 	grep -q "INFO: task" <<<"$got"
+# runner_verdict (lib.sh) on its own: kernel log records lost before the
+# reader saw them fail a test that passed, as kmsg_capture reports them.
+vd=$(mktemp -d)
+printf '1..1\nok 1 x\n' >"$vd/out"
+printf '%s\n' "e1kx: eth0 link up" "e1kx-runner: 3 kernel log records lost" >"$vd/klog"
+set +e
+got=$(runner_verdict 1 lost.sh 0 "$vd/out" 60 "$vd/klog")
+rc=$?
+set -e
+ktap_check "lost kernel log records fail a passing test (rc $rc)" \
+	grep -q "^not ok 1 lost.sh # kernel report in dmesg: kernel log overflowed.*3 kernel log records lost" <<<"$got"
+printf '%s\n' "e1kx: eth0 link up" >"$vd/klog"
+ktap_check "without lost records the same test passes" \
+	grep -qx "ok 1 lost.sh" <<<"$(runner_verdict 1 lost.sh 0 "$vd/out" 60 "$vd/klog")"
+rm -rf "$vd"
 # ktap_e1kx_gap: what e1kx should do and does not is a failure for e1kx
 gap_out=$(E1KX_DRIVER=e1kx ktap_e1kx_gap "x" "y")
 ktap_check "ktap_e1kx_gap fails under e1kx" grep -q "^not ok .* x" <<<"$gap_out"
