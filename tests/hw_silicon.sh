@@ -63,9 +63,14 @@ lnkctl() {
 # ask for L0s through sysfs while no driver holds the NIC, then probe.
 # Where the link never turns ASPM on (QEMU's LnkCtl ASPM field is read-only
 # zero), a kprobe on pci_disable_link_state() shows the probe asking the
-# PCI core for it instead: state (second argument) L0s | L1 = 3.
+# PCI core for it instead: state (second argument) L0s | L1.
 trace=/sys/kernel/tracing
 [ -e $trace/kprobe_events ] || mount -t tracefs nodev $trace 2>/dev/null
+# PCIE_LINK_STATE_L0S | PCIE_LINK_STATE_L1: 1 | 2 before 6.5, which
+# split L0s by direction (3) and moved L1 to 4
+IFS=. read -r kmaj kmin _ <<<"$(uname -r)"
+want_state=3
+[ "$kmaj" -gt 6 ] || { [ "$kmaj" -eq 6 ] && [ "${kmin%%[!0-9]*}" -ge 5 ]; } && want_state=7
 kp=
 if echo 'p:e1kx_test/aspm pci_disable_link_state state=%si:u32' \
 	>>$trace/kprobe_events 2>/dev/null; then
@@ -82,7 +87,7 @@ after=$(lnkctl "$BDF")
 calls=
 if [ -n "$kp" ]; then
 	echo 0 >$kp/enable
-	calls=$(grep -c 'aspm:.* state=3$' $trace/trace)
+	calls=$(grep -c "aspm:.* state=$want_state\$" $trace/trace)
 	echo "# kprobe: $(grep aspm $trace/kprobe_profile 2>/dev/null | tr -s ' ') (name, hits, misses); first event: $(grep -m1 'aspm:' $trace/trace)"
 	echo >$trace/trace
 	echo '-:e1kx_test/aspm' >>$trace/kprobe_events
