@@ -27,9 +27,9 @@ static void e1kx_rx_count(struct e1kx_rx_ring *ring, u64 *counter)
  * gets one pool reference per buffer cut from it, so it goes back to the
  * pool when the last of its buffers is freed, wherever that happens.
  * Pages come from page_pool_dev_alloc_pages() rather than the pool's own
- * fragment allocator, which since 6.12 bypasses page_pool_alloc_pages(),
- * the allocation the kernel's function error injection can fail: so the
- * allocation-failure path can be tested there.
+ * fragment allocator, which on 6.12 no longer goes through
+ * page_pool_alloc_pages(), the allocation the kernel's function error
+ * injection can fail: so the allocation-failure path can be tested.
  */
 static struct page *e1kx_rx_cut(struct e1kx_rx_ring *ring, u32 *offset)
 {
