@@ -20,10 +20,11 @@ QEMU's ACPI hotplug), mem=MiB (guest RAM, default 1024), root=disk (the
 guest boots like an installed system: a writable root whose upper layer
 is a disk image of the group's, udevd at boot; e1kx-vm --root-disk),
 firmware=uefi (Secure Boot capable UEFI firmware with a variable store
-of the group's, empty at first: setup mode; e1kx-vm --uefi), boots=N (with root=disk: the guest boots N times in a
-row with the same disk and variable store, each boot running the group's
-tests again with E1KX_BOOT=1..N and E1KX_BOOTS=N in their environment; a
-test's result is its worst over the boots),
+of the group's, empty at first: setup mode; e1kx-vm --uefi), boots=N
+(with root=disk: the guest boots N times in a row with the same disk and
+variable store, each boot running the group's tests again with
+E1KX_BOOT=1..N and E1KX_BOOTS=N in their environment; a test's result is
+its worst over the boots),
 append=<kernel arguments, rest of the line> (a unique e1kx.isolate=<name>
 gives a test a guest of its own).
 
@@ -284,6 +285,7 @@ def run_boot(g, logdir, args, tap_out, disk, uefi_vars, boot, boots):
     print(f"# group {g.label}{what}: {' '.join(g.tests)}", flush=True)
     t0 = time.monotonic()
     seen = set()
+    g.pending = []  # a boot that died mid-test leaves none for the next
     requires = []
     with open(os.path.join(logdir, "output.log"), "w") as log:
         p = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE,
