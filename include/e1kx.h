@@ -79,9 +79,11 @@ enum e1kx_irq_mode {
 
 /*
  * The watchdog folds the clear-on-read hardware counters into 64-bit
- * totals on every pass; ndo_get_stats64 (any context, even inside a MAC
- * reset) serves those totals and never touches the device.
+ * totals: those ndo_get_stats64 reports on every pass, all of them every
+ * E1KX_STATS_FULL_PASSES passes. ndo_get_stats64 (any context, even
+ * inside a MAC reset) serves the totals and never touches the device.
  */
+#define E1KX_STATS_FULL_PASSES	8
 
 /* Default interrupt rate limit: 20000 irq/s, in 256 ns units */
 #define E1KX_USECS_DEFAULT	50
@@ -380,6 +382,7 @@ struct e1kx_priv {
 		bool valid;
 	} pm_snap;
 	u8 phy_hang_passes;	/* consecutive passes with saturated counts */
+	u8 stats_passes;	/* watchdog passes since the last full fold */
 
 	/* Test-only fault injection (debugfs), E1KX_FAULT_* bits */
 	u32 faults;
@@ -578,6 +581,7 @@ void e1kx_rss_program(struct e1kx_priv *priv);
 int e1kx_stats_init(struct e1kx_priv *priv);
 void e1kx_stats_setup(struct e1kx_priv *priv);
 void e1kx_stats_update_hw(struct e1kx_priv *priv);
+void e1kx_stats_watchdog(struct e1kx_priv *priv);
 void e1kx_get_stats64(struct net_device *netdev,
 		      struct rtnl_link_stats64 *stats);
 int e1kx_stats_count(struct e1kx_priv *priv);

@@ -38,7 +38,7 @@ static void e1kx_watchdog(struct work_struct *work)
 		set_bit(E1KX_STATE_PHY_RESET, &priv->state);
 		schedule_work(&priv->reset_task);
 	}
-	e1kx_stats_update_hw(priv);
+	e1kx_stats_watchdog(priv);
 	e1kx_napi_kick(priv);
 	queue_delayed_work(system_wq, &priv->watchdog, E1KX_WATCHDOG_PERIOD);
 }

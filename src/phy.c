@@ -40,14 +40,18 @@ static int e1kx_mdic(struct e1kx_priv *priv, u32 op, u32 reg, u16 *data)
 	return 0;
 }
 
-static int e1kx_phy_access(struct e1kx_priv *priv, u32 op, u32 reg, u16 *data)
+/* n MDIC operations under one hold of the lock and the ownership flag */
+static int e1kx_phy_access(struct e1kx_priv *priv, u32 op, const u32 *regs,
+			   u16 *data, unsigned int n)
 {
+	unsigned int i;
 	int err;
 
 	mutex_lock(&priv->phy_lock);
 	err = e1kx_hw_swflag_acquire(priv);
 	if (!err) {
-		err = e1kx_mdic(priv, op, reg, data);
+		for (i = 0; i < n && !err; i++)
+			err = e1kx_mdic(priv, op, regs[i], &data[i]);
 		e1kx_hw_swflag_release(priv);
 	}
 	mutex_unlock(&priv->phy_lock);
@@ -57,12 +61,20 @@ static int e1kx_phy_access(struct e1kx_priv *priv, u32 op, u32 reg, u16 *data)
 int e1kx_phy_read(struct e1kx_priv *priv, u32 reg, u16 *val)
 {
 	*val = 0;
-	return e1kx_phy_access(priv, E1KX_MDIC_OP_READ, reg, val);
+	return e1kx_phy_access(priv, E1KX_MDIC_OP_READ, &reg, val, 1);
+}
+
+/* Several registers with one acquisition of the ownership flag */
+static int e1kx_phy_read_regs(struct e1kx_priv *priv, const u32 *regs,
+			      u16 *vals, unsigned int n)
+{
+	memset(vals, 0, n * sizeof(*vals));
+	return e1kx_phy_access(priv, E1KX_MDIC_OP_READ, regs, vals, n);
 }
 
 int e1kx_phy_write(struct e1kx_priv *priv, u32 reg, u16 val)
 {
-	return e1kx_phy_access(priv, E1KX_MDIC_OP_WRITE, reg, &val);
+	return e1kx_phy_access(priv, E1KX_MDIC_OP_WRITE, &reg, &val, 1);
 }
 
 int e1kx_phy_probe(struct e1kx_priv *priv)
@@ -235,13 +247,13 @@ static void e1kx_flow_control_program(struct e1kx_priv *priv)
 /* Resolve PAUSE as negotiated (or as forced) and enable it in the MAC */
 void e1kx_flow_control_update(struct e1kx_priv *priv)
 {
-	u16 lcl, rmt;
+	static const u32 regs[] = { MII_ADVERTISE, MII_LPA };
+	u16 val[ARRAY_SIZE(regs)];
 	u8 fc = 0;
 
 	if (priv->fc_autoneg && priv->autoneg) {
-		if (!e1kx_phy_read(priv, MII_ADVERTISE, &lcl) &&
-		    !e1kx_phy_read(priv, MII_LPA, &rmt))
-			fc = mii_resolve_flowctrl_fdx(lcl, rmt);
+		if (!e1kx_phy_read_regs(priv, regs, val, ARRAY_SIZE(regs)))
+			fc = mii_resolve_flowctrl_fdx(val[0], val[1]);
 	} else {
 		fc = (priv->fc_rx ? FLOW_CTRL_RX : 0) |
 		     (priv->fc_tx ? FLOW_CTRL_TX : 0);
@@ -296,19 +308,19 @@ void e1kx_phy_power_up(struct e1kx_priv *priv)
  */
 bool e1kx_phy_hung(struct e1kx_priv *priv)
 {
-	u16 rx_err = 0, stat1000 = 0;
+	static const u32 regs[] = { E1KX_PHY_RX_ERR_CNT, MII_STAT1000 };
+	u16 val[ARRAY_SIZE(regs)];
 	bool saturated;
 
 	if (e1kx_fault(priv, E1KX_FAULT_PHY_HANG)) {
-		rx_err = E1KX_PHY_RX_ERR_MAX;
-		stat1000 = E1KX_STAT1000_IDLE_ERR;
-	} else if (e1kx_phy_read(priv, E1KX_PHY_RX_ERR_CNT, &rx_err) ||
-		   e1kx_phy_read(priv, MII_STAT1000, &stat1000)) {
+		val[0] = E1KX_PHY_RX_ERR_MAX;
+		val[1] = E1KX_STAT1000_IDLE_ERR;
+	} else if (e1kx_phy_read_regs(priv, regs, val, ARRAY_SIZE(regs))) {
 		priv->phy_hang_passes = 0;
 		return false;
 	}
-	saturated = rx_err == E1KX_PHY_RX_ERR_MAX &&
-		    FIELD_GET(E1KX_STAT1000_IDLE_ERR, stat1000) ==
+	saturated = val[0] == E1KX_PHY_RX_ERR_MAX &&
+		    FIELD_GET(E1KX_STAT1000_IDLE_ERR, val[1]) ==
 		    FIELD_MAX(E1KX_STAT1000_IDLE_ERR);
 	priv->phy_hang_passes = saturated ? priv->phy_hang_passes + 1 : 0;
 	return priv->phy_hang_passes >= E1KX_PHY_HANG_PASSES;
