@@ -4,7 +4,7 @@
  *
  * Per-ring software counters (u64_stats) and the MAC's clear-on-read
  * hardware counters, accumulated into 64-bit totals by the watchdog and by
- * ethtool's readers, so they never wrap. ndo_get_stats64 serves the totals
+ * ethtool's readers, so no count is lost. ndo_get_stats64 serves the totals
  * without touching the device.
  */
 #include <linux/ethtool.h>
@@ -174,8 +174,9 @@ void e1kx_stats_update_hw(struct e1kx_priv *priv)
  * and the base qstats report, all ~60 registers every
  * E1KX_STATS_FULL_PASSES passes. That keeps the idle cost low (each read
  * is a PCIe round trip, a VM exit under a hypervisor) and is still far
- * inside the shortest wrap: a 32-bit frame counter takes ~48 minutes of
- * minimum-size frames at 1 Gb/s, and the octet counters are 64-bit.
+ * from the shortest time to saturate (the MAC's counters stop at all
+ * ones): a 32-bit frame counter takes ~48 minutes of minimum-size frames
+ * at 1 Gb/s, and the octet counters are 64-bit.
  */
 void e1kx_stats_watchdog(struct e1kx_priv *priv)
 {
