@@ -604,6 +604,7 @@ void e1kx_dim_init(struct e1kx_priv *priv);
 void e1kx_dim_cancel(struct e1kx_priv *priv);
 
 /* main.c */
+void e1kx_aspm_clear(struct pci_dev *pdev);
 void e1kx_aspm_disable(struct pci_dev *pdev);
 
 /* pm.c: suspend/resume, shutdown, PCIe error recovery */

@@ -23,16 +23,15 @@ MODULE_DEVICE_TABLE(pci, e1kx_pci_ids);
 
 /*
  * 82574 erratum: ASPM L0s and L1 make its PCIe completions unreliable (TX
- * hangs). The PCI core disables them where the OS controls ASPM; where
- * firmware keeps control, or the kernel has no ASPM support, both ends of
- * the link are cleared by hand. Called at probe and again on resume.
+ * hangs). Where firmware keeps control of ASPM, or the kernel has no ASPM
+ * support, the PCI core cannot turn it off: clear both ends of the link
+ * by hand if it is on.
  */
-void e1kx_aspm_disable(struct pci_dev *pdev)
+void e1kx_aspm_clear(struct pci_dev *pdev)
 {
 	struct pci_dev *up = pci_upstream_bridge(pdev);
 	u16 lnkctl;
 
-	pci_disable_link_state(pdev, PCIE_LINK_STATE_L0S | PCIE_LINK_STATE_L1);
 	if (pcie_capability_read_word(pdev, PCI_EXP_LNKCTL, &lnkctl) ||
 	    !(lnkctl & PCI_EXP_LNKCTL_ASPMC))
 		return;
@@ -41,6 +40,17 @@ void e1kx_aspm_disable(struct pci_dev *pdev)
 	if (up)
 		pcie_capability_clear_word(up, PCI_EXP_LNKCTL,
 					   PCI_EXP_LNKCTL_ASPMC);
+}
+
+/*
+ * At probe and on resume from sleep: the PCI core disables L0s and L1
+ * where the OS controls ASPM (a policy it keeps for the link until the
+ * device goes away), then the link is checked by hand.
+ */
+void e1kx_aspm_disable(struct pci_dev *pdev)
+{
+	pci_disable_link_state(pdev, PCIE_LINK_STATE_L0S | PCIE_LINK_STATE_L1);
+	e1kx_aspm_clear(pdev);
 }
 
 static int e1kx_pci_setup(struct pci_dev *pdev, void __iomem **io)

@@ -90,14 +90,16 @@ static void e1kx_quiesce_for_sleep(struct e1kx_priv *priv)
 	e1kx_pm_snapshot(priv);
 }
 
-/* Bring the device back to its configuration before sleep or error */
+/*
+ * Bring the device back to its configuration before sleep or error; the
+ * caller has made sure ASPM is off.
+ */
 static int e1kx_restart(struct e1kx_priv *priv)
 {
 	struct net_device *netdev = priv->netdev;
 	int err = 0;
 
 	rtnl_lock();
-	e1kx_aspm_disable(priv->pdev);
 	e1kx_wr32(priv, E1KX_WUC, 0);
 	e1kx_wr32(priv, E1KX_WUFC, 0);
 	e1kx_wr32(priv, E1KX_WUS, E1KX_WUS_ALL);
@@ -151,6 +153,8 @@ static int e1kx_resume(struct device *dev)
 {
 	struct net_device *netdev = dev_get_drvdata(dev);
 
+	/* Firmware may have turned ASPM back on while the system slept */
+	e1kx_aspm_disable(to_pci_dev(dev));
 	return e1kx_restart(netdev_priv(netdev));
 }
 
@@ -213,6 +217,13 @@ static void e1kx_io_resume(struct pci_dev *pdev)
 {
 	struct net_device *netdev = pci_get_drvdata(pdev);
 
+	/*
+	 * The AER core calls this while it walks the bus holding
+	 * pci_bus_sem, which pci_disable_link_state() would take again (a
+	 * deadlock if a writer queues in between). The core's ASPM policy
+	 * for the link outlives the recovery: only check the link by hand.
+	 */
+	e1kx_aspm_clear(pdev);
 	if (!e1kx_restart(netdev_priv(netdev)))
 		netdev_info(netdev, "recovered from PCIe error\n");
 }
