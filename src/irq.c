@@ -331,9 +331,10 @@ void e1kx_irq_enable(struct e1kx_priv *priv)
 	e1kx_moderation_start(priv);
 	/*
 	 * Start from no latched cause (write 1 to clear): none from before
-	 * the down is carried into the new routing. A device that records a
-	 * latched cause as already signalled (QEMU's model does) would
-	 * otherwise never raise that vector again.
+	 * the down is carried into the new routing. On silicon a stale cause
+	 * would fire the moment IMS enables it, a spurious interrupt on the
+	 * new vector; a device that records a latched cause as already
+	 * signalled (QEMU's model does) would never raise that vector again.
 	 */
 	e1kx_wr32(priv, E1KX_ICR, E1KX_INT_ALL);
 	if (priv->irq_mode != E1KX_IRQ_MSIX) {

@@ -265,9 +265,11 @@ void e1kx_flow_control_update(struct e1kx_priv *priv)
 }
 
 /*
- * The MAC must run exactly the resolved PAUSE setting: the watchdog
- * restores RFCE/TFCE should the device change them when a negotiation
- * completes without a link change the driver saw (QEMU's model does).
+ * The MAC must run exactly the resolved PAUSE setting, whatever else
+ * writes CTRL.RFCE/TFCE: a device may resolve PAUSE itself when a
+ * negotiation completes without a link change the driver saw (QEMU's
+ * model does). The watchdog compares them on each pass (one CTRL read)
+ * and reprograms a mismatch, so a wrong setting never outlives a pass.
  */
 void e1kx_flow_control_check(struct e1kx_priv *priv)
 {
