@@ -79,11 +79,13 @@ enum e1kx_irq_mode {
 
 /*
  * The watchdog folds the clear-on-read hardware counters into 64-bit
- * totals: those ndo_get_stats64 reports on every pass, all of them every
- * E1KX_STATS_FULL_PASSES passes. ndo_get_stats64 (any context, even
- * inside a MAC reset) serves the totals and never touches the device.
+ * totals: those ndo_get_stats64 reports on every pass, each of the others
+ * every E1KX_STATS_SLICES passes (one slice of them per pass).
+ * ndo_get_stats64 (any context, even inside a MAC reset) serves the
+ * totals and never touches the device.
  */
-#define E1KX_STATS_FULL_PASSES	8
+#define E1KX_STATS_SLICES	8
+#define E1KX_STATS_ALL		UINT_MAX
 
 /* Default interrupt rate limit: 20000 irq/s, in 256 ns units */
 #define E1KX_USECS_DEFAULT	50
@@ -382,7 +384,7 @@ struct e1kx_priv {
 		bool valid;
 	} pm_snap;
 	u8 phy_hang_passes;	/* consecutive passes with saturated counts */
-	u8 stats_passes;	/* watchdog passes since the last full fold */
+	u8 stats_slice;		/* the watchdog's next slice of counters */
 
 	/* Test-only fault injection (debugfs), E1KX_FAULT_* bits */
 	u32 faults;

@@ -133,13 +133,14 @@ int e1kx_stats_init(struct e1kx_priv *priv)
 }
 
 /*
- * Fold the clear-on-read registers (all, or only those marked netdev) into
- * the 64-bit totals. The registers are read outside the lock (interrupts
- * stay on), which guards only the addition: a read clears what it
- * returns, so a fold by the watchdog and one by an ethtool reader each add
- * what they cleared.
+ * Fold clear-on-read registers into the 64-bit totals: every register when
+ * slice is E1KX_STATS_ALL, else those marked netdev and one slice of the
+ * others (every E1KX_STATS_SLICES-th, starting at slice). The registers
+ * are read outside the lock (interrupts stay on), which guards only the
+ * addition: a read clears what it returns, so a fold by the watchdog and
+ * one by an ethtool reader each add what they cleared.
  */
-static void e1kx_stats_fold(struct e1kx_priv *priv, bool all)
+static void e1kx_stats_fold(struct e1kx_priv *priv, unsigned int slice)
 {
 	u64 val[E1KX_HWS_NUM] = {};
 	unsigned long flags;
@@ -150,7 +151,8 @@ static void e1kx_stats_fold(struct e1kx_priv *priv, bool all)
 	for (i = 0; i < E1KX_HWS_NUM; i++) {
 		const struct e1kx_hw_stat *s = &e1kx_hw_stats[i];
 
-		if (!all && !s->netdev)
+		if (slice != E1KX_STATS_ALL && !s->netdev &&
+		    i % E1KX_STATS_SLICES != slice)
 			continue;
 		val[i] = e1kx_rd32(priv, s->reg);
 		if (s->is64)
@@ -166,25 +168,23 @@ static void e1kx_stats_fold(struct e1kx_priv *priv, bool all)
 /* Every counter: for ethtool's readers and before a reset clears them */
 void e1kx_stats_update_hw(struct e1kx_priv *priv)
 {
-	e1kx_stats_fold(priv, true);
+	e1kx_stats_fold(priv, E1KX_STATS_ALL);
 }
 
 /*
  * From the watchdog: on every pass the 14 counters that ndo_get_stats64
- * and the base qstats report, all ~60 registers every
- * E1KX_STATS_FULL_PASSES passes. That keeps the idle cost low (each read
- * is a PCIe round trip, a VM exit under a hypervisor) and is still far
- * from the shortest time to saturate (the MAC's counters stop at all
- * ones): a 32-bit frame counter takes ~48 minutes of minimum-size frames
- * at 1 Gb/s, and the octet counters are 64-bit.
+ * and the base qstats report, and one of E1KX_STATS_SLICES slices of the
+ * other ~40 (4-6 registers), so each is folded every E1KX_STATS_SLICES
+ * passes and no pass reads them all at once. That keeps the idle cost low
+ * and even (each read is a PCIe round trip, a VM exit under a hypervisor)
+ * and is still far from the shortest time to saturate (the MAC's counters
+ * stop at all ones): a 32-bit frame counter takes ~48 minutes of
+ * minimum-size frames at 1 Gb/s, and the octet counters are 64-bit.
  */
 void e1kx_stats_watchdog(struct e1kx_priv *priv)
 {
-	bool all = ++priv->stats_passes >= E1KX_STATS_FULL_PASSES;
-
-	if (all)
-		priv->stats_passes = 0;
-	e1kx_stats_fold(priv, all);
+	e1kx_stats_fold(priv, priv->stats_slice);
+	priv->stats_slice = (priv->stats_slice + 1) % E1KX_STATS_SLICES;
 }
 
 static void e1kx_ring_stats_read(const struct e1kx_ring_stats *s,
