@@ -164,10 +164,10 @@ rand_mtu() {
 }
 
 # on_with_parents F: turn F on together with every feature another one
-# can depend on (the kernel drops TSO without SG or TX checksums, e1kx
-# drops TX VLAN insertion without RX stripping, GRO list and UDP GRO
-# forwarding build on GRO): a refusal that was only a dependency must
-# then succeed.
+# can depend on (SG, TX checksums, TSO, RX VLAN stripping, GRO: the
+# kernel drops TSO without SG or TX checksums, e1kx drops TX VLAN
+# insertion without RX stripping): a refusal that was only a dependency
+# must then succeed.
 on_with_parents() {
 	local -a args=()
 	local p
