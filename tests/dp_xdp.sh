@@ -76,21 +76,46 @@ bounce() {
 back_of() { sed -n 's/.*back=\([0-9]*\).*/\1/p' <<<"$1"; }
 bad_of() { sed -n 's/.*bad=\([0-9]*\).*/\1/p' <<<"$1"; }
 
+# rx_settled: wait (at most 20 s) until NET_IF's rx_packets stays still for
+# a second: every frame the peer sent has been taken in.
+rx_settled() {
+	local a b i
+
+	b=$(if_stat "$NET_IF" rx_packets)
+	for ((i = 0; i < 20; i++)); do
+		sleep 1
+		a=$b
+		b=$(if_stat "$NET_IF" rx_packets)
+		[ "$a" = "$b" ] && return 0
+	done
+}
+
 # guest_count PORT COUNT: the guest counts datagrams on PORT while the peer
-# sends COUNT of them; prints the count.
+# sends COUNT of them; prints the count. The receiver stops at an "END"
+# datagram the guest sends itself over loopback (where no XDP program runs)
+# once the interface has taken in the peer's frames, so a slow guest cannot
+# make it stop early (an idle timeout would count from its start, not from
+# the peer's first frame). Udp NoPorts tells frames that found no socket.
 guest_count() {
-	local out ready pid i
+	local out ready pid i np0
+
 	out=$(mktemp)
 	ready=$out.ready
-	python3 "$NETTOOL" udp-count "$1" --bind "$G4" --idle 4 --ready "$ready" >"$out" 2>&1 &
+	python3 "$NETTOOL" udp-count "$1" --bind "$G4" --idle 120 --max-time 120 \
+		--until END --ready "$ready" >"$out" 2>&1 &
 	pid=$!
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		[ -e "$ready" ] && break
 		sleep 0.1
 	done
+	[ -e "$ready" ] || echo "# port $1: receiver not ready after 60 s" >&2
+	np0=$(snmp_get Udp NoPorts)
 	e1kx-ctl peer --timeout 60 -- "python3 $NETTOOL udp-send $G4 $1 $2 --size 32"
+	rx_settled
+	python3 "$NETTOOL" udp-send "$G4" "$1" 1 --payload END
 	wait "$pid"
-	tail -n1 "$out"
+	echo "# port $1: Udp NoPorts +$(($(snmp_get Udp NoPorts) - np0))" >&2
+	head -n1 "$out"
 	rm -f "$out" "$ready"
 }
 
