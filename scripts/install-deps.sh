@@ -43,7 +43,7 @@ PKGS=(
 	qemu-system-x86 busybox-static
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12
 	ethtool iproute2 iperf3 iputils-ping tcpdump netsniff-ng socat jq xdp-tools
-	procps psmisc util-linux curl libmnl0
+	procps psmisc util-linux curl libmnl0 strace
 	python3-matplotlib python3-yaml
 )
 

@@ -199,9 +199,15 @@ lack() {
 		[ "${maxq:-0}" -lt 4 ] && [[ "$detail" == *"Not enough queues"* ]] &&
 			echo "the 82574 has $maxq queue pairs, the case needs 4" ;;
 	rss_ctx.test_hitless_key_update:fail)
-		[[ "$detail" == *"Check failed "*" >= 0.2"* ]] &&
-			[ "${ETH_RO_MS:-0}" -ge 200 ] &&
-			echo "under iperf3 load this guest (TCG) takes 0.2 s or more for any ethtool command: a read-only ethtool -x took at best $ETH_RO_MS ms, ethtool -X hkey $ETH_RW_MS ms" ;;
+		# Only the wall-time check failed (the carrier and error checks
+		# come after it), this guest has taken 0.2 s or more for a whole
+		# ethtool command under the same load, and no system call of a
+		# key change took half of the 0.2 s (strace's own scheduling
+		# included): where ethtool starts in under 0.1 s the case passes.
+		[[ "$detail" == *"Check failed "*" >= 0.2" ]] &&
+			[ -n "$ETH_SYS_US" ] && [ "$ETH_SYS_US" -lt 100000 ] &&
+			{ [ "${ETH_RO_MAX:-0}" -ge 200 ] || [ "${ETH_RW_MAX:-0}" -ge 200 ]; } &&
+			echo "under iperf3 load this guest (TCG) takes 0.2 s or more for an ethtool command, almost all of it outside the kernel: a read-only ethtool -x took ${ETH_RO_MIN}..${ETH_RO_MAX} ms and ethtool -X hkey ${ETH_RW_MIN}..${ETH_RW_MAX} ms, and the slowest system call of a key change (strace -T, e1kx's part included) at most $ETH_SYS_US us" ;;
 	rss_ctx.test_rss_context*:skip)
 		[ -n "$ctx_err" ] && [[ "$ntuple" == *fixed* ]] &&
 			echo "the 82574 has no additional RSS context (ethtool -X context new: $ctx_err) and no ntuple filters" ;;
@@ -326,32 +332,60 @@ ms_of() {
 	echo $(((t1 - t0) / 1000))
 }
 
+# sys_max_us CMD...: run CMD under strace; the slowest of its ioctl,
+# sendmsg and recvmsg calls in microseconds: the kernel's share of an
+# ethtool command (e1kx's ethtool ops run inside them), without its start
+# and exit
+sys_max_us() {
+	PATH=$UP_PATH strace -qq -T -e trace=ioctl,sendmsg,recvmsg \
+		-o "$WORK/strace.out" "$@" >/dev/null 2>&1 || return 1
+	awk 'match($0, /<[0-9]+\.[0-9]+>$/) {
+		t = substr($0, RSTART + 1, RLENGTH - 2) * 1e6
+		n++; if (t > m) m = t
+	} END { if (n) printf "%d\n", m + 0.999; else exit 1 }' "$WORK/strace.out"
+}
+
 # rss_ctx.test_hitless_key_update wants `ethtool -X hkey` done within
 # 0.2 s, process start included, while iperf3 loads the link as upstream's
-# GenerateTraffic does (16 streams from the remote). The same load here,
-# and the fastest of 5 runs of a read-only `ethtool -x` (the driver only
-# copies its table and key) and of `ethtool -X hkey` with the current key:
-# ETH_RO_MS, ETH_RW_MS.
-ETH_RO_MS='' ETH_RW_MS=''
-key=$(PATH=$UP_PATH ethtool -x "$IFA" | awk '/RSS hash key/ {getline; print; exit}')
+# GenerateTraffic does (16 streams from the remote).  The same load here,
+# 8 rounds of: a read-only `ethtool -x` (the driver only copies its table
+# and key) and `ethtool -X hkey` with a new random key, their wall times
+# (ETH_RO_MIN..MAX, ETH_RW_MIN..MAX ms), and `ethtool -X hkey` once more
+# under strace: the slowest of its system calls (ETH_SYS_US), what the key
+# change costs in the kernel, e1kx's part included.
+ETH_RO_MIN='' ETH_RO_MAX='' ETH_RW_MIN='' ETH_RW_MAX='' ETH_SYS_US=''
+newkey() {
+	od -An -tx1 -N"$1" /dev/urandom | tr -s ' \n' ':' | sed 's/^://; s/:$//'
+}
+key0=$(PATH=$UP_PATH ethtool -x "$IFA" | awk '/RSS hash key/ {getline; print; exit}')
 iperf3 -s -1 -p 5299 >/dev/null 2>&1 &
 srv=$!
 sleep 0.5
-ip netns exec "$NS" iperf3 -c "$L4" -P 16 -p 5299 -t 8 >/dev/null 2>&1 &
+ip netns exec "$NS" iperf3 -c "$L4" -P 16 -p 5299 -t 60 >/dev/null 2>&1 &
 cli=$!
 sleep 2
-if [ -n "$key" ]; then
-	for _ in 1 2 3 4 5; do
+if [ -n "$key0" ] && command -v strace >/dev/null; then
+	klen=$(($(tr -cd : <<<"$key0" | wc -c) + 1))
+	for _ in 1 2 3 4 5 6 7 8; do
 		ro=$(ms_of ethtool -x "$IFA")
-		rw=$(ms_of ethtool -X "$IFA" hkey "$key")
-		[ -z "$ETH_RO_MS" ] || [ "$ro" -lt "$ETH_RO_MS" ] && ETH_RO_MS=$ro
-		[ -z "$ETH_RW_MS" ] || [ "$rw" -lt "$ETH_RW_MS" ] && ETH_RW_MS=$rw
+		rw=$(ms_of ethtool -X "$IFA" hkey "$(newkey "$klen")")
+		sys=$(sys_max_us ethtool -X "$IFA" hkey "$(newkey "$klen")") || sys=''
+		[ -z "$ETH_RO_MIN" ] || [ "$ro" -lt "$ETH_RO_MIN" ] && ETH_RO_MIN=$ro
+		[ -z "$ETH_RO_MAX" ] || [ "$ro" -gt "$ETH_RO_MAX" ] && ETH_RO_MAX=$ro
+		[ -z "$ETH_RW_MIN" ] || [ "$rw" -lt "$ETH_RW_MIN" ] && ETH_RW_MIN=$rw
+		[ -z "$ETH_RW_MAX" ] || [ "$rw" -gt "$ETH_RW_MAX" ] && ETH_RW_MAX=$rw
+		if [ -z "$sys" ]; then
+			ETH_SYS_US=''
+			break
+		fi
+		[ -z "$ETH_SYS_US" ] || [ "$sys" -gt "$ETH_SYS_US" ] && ETH_SYS_US=$sys
 	done
 fi
 kill "$cli" "$srv" 2>/dev/null
 wait "$cli" "$srv" 2>/dev/null
-echo "# under iperf3 load (16 streams): ethtool -x ${ETH_RO_MS:-?} ms," \
-	"ethtool -X hkey ${ETH_RW_MS:-?} ms (fastest of 5)"
+[ -n "$key0" ] && PATH=$UP_PATH ethtool -X "$IFA" hkey "$key0"
+echo "# under iperf3 load (16 streams), 8 rounds: ethtool -x ${ETH_RO_MIN:-?}..${ETH_RO_MAX:-?} ms," \
+	"ethtool -X hkey ${ETH_RW_MIN:-?}..${ETH_RW_MAX:-?} ms; the slowest system call of a key change ${ETH_SYS_US:-?} us"
 
 export NETIF=$IFA LOCAL_V4=$L4 REMOTE_V4=$R4 LOCAL_V6=$L6 REMOTE_V6=$R6
 export REMOTE_TYPE=netns REMOTE_ARGS=$NS
