@@ -332,12 +332,11 @@ ms_of() {
 	echo $(((t1 - t0) / 1000))
 }
 
-# sys_max_us CMD...: run CMD under strace; the slowest of its ioctl,
-# sendmsg and recvmsg calls in microseconds: the kernel's share of an
-# ethtool command (e1kx's ethtool ops run inside them), without its start
-# and exit
+# sys_max_us CMD...: run CMD under strace; the slowest of its ioctl and
+# netlink calls in microseconds: the kernel's share of an ethtool command
+# (e1kx's ethtool ops run inside them), without its start and exit
 sys_max_us() {
-	PATH=$UP_PATH strace -qq -T -e trace=ioctl,sendmsg,recvmsg \
+	PATH=$UP_PATH strace -qq -T -e trace=ioctl,sendto,recvfrom,sendmsg,recvmsg \
 		-o "$WORK/strace.out" "$@" >/dev/null 2>&1 || return 1
 	awk 'match($0, /<[0-9]+\.[0-9]+>$/) {
 		t = substr($0, RSTART + 1, RLENGTH - 2) * 1e6
