@@ -368,7 +368,7 @@ if [ -n "$key0" ] && command -v strace >/dev/null; then
 	for _ in 1 2 3 4 5 6 7 8; do
 		ro=$(ms_of ethtool -x "$IFA")
 		rw=$(ms_of ethtool -X "$IFA" hkey "$(newkey "$klen")")
-		sys=$(sys_max_us ethtool -X "$IFA" hkey "$(newkey "$klen")") || sys=''
+		sys=$(sys_max_us ethtool -X "$IFA" hkey "$(newkey "$klen")")
 		[ -z "$ETH_RO_MIN" ] || [ "$ro" -lt "$ETH_RO_MIN" ] && ETH_RO_MIN=$ro
 		[ -z "$ETH_RO_MAX" ] || [ "$ro" -gt "$ETH_RO_MAX" ] && ETH_RO_MAX=$ro
 		[ -z "$ETH_RW_MIN" ] || [ "$rw" -lt "$ETH_RW_MIN" ] && ETH_RW_MIN=$rw
