@@ -128,6 +128,12 @@ METRICS = [
      _w("ping", "p50_us")),
     ("ping_p99", "ping RTT p99", "us", False, ("le", 1.0),
      _w("ping", "p99_us")),
+    # The guest's share of a traced ping, on the host clock in the model
+    ("ping_irq", "ping: request in model -> MSI-X, p50", "us", False, None,
+     lambda s: (_w("ping", "timeline")(s) or {}).get("irq_p50_us")),
+    ("ping_bell", "ping: request in model -> reply TDT write, p50", "us",
+     False, None,
+     lambda s: (_w("ping", "timeline")(s) or {}).get("doorbell_p50_us")),
     # e1kx native XDP / zero-copy against e1000e skb mode / copy mode
     ("xdp_drop", "XDP_DROP, 64B", "pps", True, ("ge", 4.0),
      _w("xdp_drop", "pps")),
@@ -247,6 +253,45 @@ STATS_FIRST, STATS_LAST = 0x4000, 0x4124   # statistics registers
 TRACE_RE = re.compile(rb"e1000e_core_(read|write) \S+ \S+ register "
                       rb"0x([0-9a-f]+), \d+ byte\(s\), value: 0x([0-9a-f]+)")
 ICR = 0xC0
+
+
+# QEMU's log trace backend with -msg timestamp=on: "tid@sec.usec:event args"
+EVENT_RE = re.compile(rb"^\d+@(\d+)\.(\d+):(e1000e_\w+) ([^\n]*)$", re.M)
+TDT_RE = re.compile(rb"register 0x(3818|3918),")
+# A ping's reply follows its request within this (else not a ping)
+PING_REPLY_MAX_US = 20000
+
+
+def ping_timeline(path, span):
+    """Per ping in path[span[0]:span[1]]: microseconds from the request's
+    arrival in the model (e1000e_rx_receive_iov) to the first MSI-X
+    message after it, and to the reply's TDT write. Host clock, both."""
+    start, end = span
+    with open(path, "rb") as f:
+        f.seek(start)
+        data = f.read(max(0, end - start))
+    irq, bell = [], []
+    t_in = t_irq = None
+    for m in EVENT_RE.finditer(data):
+        t = int(m.group(1)) * 1e6 + int(m.group(2))
+        ev = m.group(3)
+        if ev == b"e1000e_rx_receive_iov":
+            t_in, t_irq = t, None
+        elif t_in is None:
+            continue
+        elif ev.startswith(b"e1000e_irq_msix_notify") and t_irq is None:
+            t_irq = t
+        elif ev == b"e1000e_core_write" and TDT_RE.search(m.group(4)):
+            if t_irq is not None and t - t_in <= PING_REPLY_MAX_US:
+                irq.append(t_irq - t_in)
+                bell.append(t - t_in)
+            t_in = None
+    if not bell:
+        return None
+    return {"pings": len(bell),
+            "irq_p50_us": statistics.median(irq),
+            "doorbell_p50_us": statistics.median(bell),
+            "doorbell_us": bell}
 
 
 def count_trace(path, span):
@@ -373,7 +418,8 @@ def run_attempt(driver, rnd, attempt, prof, workdir, keep_traces, ko,
         cmd += f" --xsk-tool {prof['xsk_tool']} --xsk-prog {prof['xsk_prog']}"
     if only:
         cmd += f" --only {only}"
-    qemu_args = ["-trace", f"events={events},file={trace}"]
+    qemu_args = ["-trace", f"events={events},file={trace}",
+                 "-msg", "timestamp=on"]
     if profile:
         ctlfile = os.path.join(logdir, "tbprof.ctl")
         snaps = os.path.join(logdir, "tbprof")
@@ -423,6 +469,8 @@ def run_attempt(driver, rnd, attempt, prof, workdir, keep_traces, ko,
         if not span:
             continue
         c, icr = count_trace(trace, span)
+        if name == "ping":
+            w["timeline"] = ping_timeline(trace, span)
         tr = w["traced"]
         pk = sum(tr[k] for k in w["pkts_key"].split("+"))
         reads = sum(v for (k, _), v in c.items() if k == "read")

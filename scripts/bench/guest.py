@@ -268,7 +268,7 @@ class Trafgen:
     addresses A.B.C.<first..last>).  A guest UDP socket on the port keeps
     the guest from answering with ICMP port unreachable."""
 
-    def __init__(self, ctl, guest_mac, peer_mac, tmp, sources=None,
+    def __init__(self, ctl, guest_mac, src_mac, tmp, sources=None,
                  port=9):
         self.ctl = ctl
         self.pidfile = f"{tmp}/trafgen.pid"
@@ -276,7 +276,7 @@ class Trafgen:
         net, first, last = sources or (net, host, host)
         self.seq = f"{first} {last}"
         # 14 + 20 + 8 + 18 bytes of payload = 60 bytes.
-        self.cfg = (f"{{ eth(da={guest_mac}, sa={peer_mac}), "
+        self.cfg = (f"{{ eth(da={guest_mac}, sa={src_mac}), "
                     f"ipv4(saddr={net}.%d, daddr={G4}, ttl=64), "
                     f"udp(sp=9, dp={port}), fill(0x00, 18) }}\\n")
         self.cfgfile = f"{tmp}/udp64-{port}.cfg"
@@ -612,21 +612,28 @@ def pct(vals, p):
 
 class Tracer:
     EVENTS = ("e1000e_core_read", "e1000e_core_write")
+    # With the pings also the model's receive and MSI-X sends (bench.py
+    # times each ping from its arrival in the model to the reply's TDT
+    # write: the guest's share of the round trip)
+    PING_EVENTS = ("e1000e_rx_receive_iov", "e1000e_irq_msix_notify_vec",
+                   "e1000e_irq_msix_notify_postponed_vec")
 
     def __init__(self, ctl, log):
         self.ctl = ctl
         self.log = log
+        self.events = self.EVENTS
 
     def size(self):
         return int(self.ctl.peer(f"stat -c %s {shlex.quote(self.log)}"))
 
-    def on(self):
+    def on(self, extra=()):
         self.start = self.size()
-        for e in self.EVENTS:
+        self.events = self.EVENTS + tuple(extra)
+        for e in self.events:
             self.ctl.hmp(f"trace-event {e} on")
 
     def off(self):
-        for e in self.EVENTS:
+        for e in self.events:
             self.ctl.hmp(f"trace-event {e} off")
         return [self.start, self.size()]
 
@@ -815,11 +822,14 @@ def main():
                  for k, v in kw.items() if not isinstance(v, (dict, list))]
         note(f"{name}: " + " ".join(parts))
 
-    def traced(run):
+    def traced(run, extra=()):
         """run() in a trace window, counters read just outside it: its
         result, the counters' delta and the trace log span."""
         pre = nic.snapshot()
-        tracer.on()
+        if extra and isinstance(tracer, Tracer):
+            tracer.on(extra)
+        else:
+            tracer.on()
         out = run()
         span = tracer.off()
         return out, delta(pre, nic.snapshot()), span
@@ -871,8 +881,8 @@ def main():
     mode = {"mode": "native XDP, AF_XDP zero-copy" if native else
             "generic (skb) XDP, AF_XDP copy mode"}
 
-    def trafgen(port=9):
-        return Trafgen(ctl, guest_mac, peer_mac, tmp, port=port)
+    def trafgen(port=9, src_mac=None):
+        return Trafgen(ctl, guest_mac, src_mac or peer_mac, tmp, port=port)
 
     def xsk(tool_mode, *extra):
         return XskTool(args.xsk_tool, args.xsk_prog, nic, tool_mode, native,
@@ -934,8 +944,12 @@ def main():
         ("xdp_drop", lambda: continuous(
             "xdp_drop", trafgen(), "rx_packets",
             parts=(XdpBench(nic, "drop", native),), **mode)),
+        # Sent from an unowned MAC: the forwarded frames go back to it and
+        # the host drops them at its link layer, as it does pktgen's and
+        # txonly's, instead of running IP and UDP (and ICMP errors) on
+        # each in the writing vCPU's thread.
         ("xdp_tx", lambda: continuous(
-            "xdp_tx", trafgen(), "tx_packets",
+            "xdp_tx", trafgen(src_mac=SINK_MAC), "tx_packets",
             parts=(XdpBench(nic, "tx", native),), **mode)),
         ("xsk_rx", xsk_rx),
         ("xsk_tx", xsk_tx),
@@ -950,7 +964,8 @@ def main():
                 b = nic.snapshot()
                 d = delta(a, b)
                 trtts, td, span = traced(lambda: ping_peer_to_guest(
-                    ctl, args.trace_pings, args.ping_interval))
+                    ctl, args.trace_pings, args.ping_interval),
+                    Tracer.PING_EVENTS)
                 pk = d["tx_packets"] + d["rx_packets"]
                 record("ping", p50_us=pct(rtts, 50), p99_us=pct(rtts, 99),
                        mean_us=statistics.mean(rtts) if rtts else None,
@@ -968,7 +983,7 @@ def main():
         except Exception as e:  # keep going: report what did work
             note(f"{name}: FAILED: {type(e).__name__}: {e}")
             res["errors"].append(f"{name}: {type(e).__name__}: {e}")
-            for ev in Tracer.EVENTS:
+            for ev in Tracer.EVENTS + Tracer.PING_EVENTS:
                 try:
                     ctl.hmp(f"trace-event {ev} off")
                 except Exception:
