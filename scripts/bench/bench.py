@@ -134,6 +134,9 @@ METRICS = [
     ("ping_bell", "ping: request in model -> reply TDT write, p50", "us",
      False, None,
      lambda s: (_w("ping", "timeline")(s) or {}).get("doorbell_p50_us")),
+    ("ping_irqs", "ping: further MSI-X messages before the reply", "/ping",
+     False, None,
+     lambda s: (_w("ping", "timeline")(s) or {}).get("irqs_before_reply")),
     # e1kx native XDP / zero-copy against e1000e skb mode / copy mode
     ("xdp_drop", "XDP_DROP, 64B", "pps", True, ("ge", 4.0),
      _w("xdp_drop", "pps")),
@@ -270,27 +273,31 @@ def ping_timeline(path, span):
     with open(path, "rb") as f:
         f.seek(start)
         data = f.read(max(0, end - start))
-    irq, bell = [], []
+    irq, bell, more = [], [], []
     t_in = t_irq = None
     for m in EVENT_RE.finditer(data):
         t = int(m.group(1)) * 1e6 + int(m.group(2))
         ev = m.group(3)
         if ev == b"e1000e_rx_receive_iov":
-            t_in, t_irq = t, None
+            t_in, t_irq, n = t, None, 0
         elif t_in is None:
             continue
-        elif ev.startswith(b"e1000e_irq_msix_notify") and t_irq is None:
-            t_irq = t
+        elif ev.startswith(b"e1000e_irq_msix_notify"):
+            t_irq = t if t_irq is None else t_irq
+            n += 1
         elif ev == b"e1000e_core_write" and TDT_RE.search(m.group(4)):
             if t_irq is not None and t - t_in <= PING_REPLY_MAX_US:
                 irq.append(t_irq - t_in)
                 bell.append(t - t_in)
+                more.append(n - 1)
             t_in = None
     if not bell:
         return None
+    # more: MSI-X messages after the request's own, before the reply
     return {"pings": len(bell),
             "irq_p50_us": statistics.median(irq),
             "doorbell_p50_us": statistics.median(bell),
+            "irqs_before_reply": statistics.mean(more),
             "doorbell_us": bell}
 
 
