@@ -680,7 +680,8 @@ class Profiler:
             return {(int(pc, 16), int(ins)): int(ex) for pc, ins, ex in
                     (ln.split() for ln in f)}
 
-    def on(self):
+    def on(self, extra=()):
+        """extra: the Tracer's extra events, nothing to a profile"""
         self.start = self.snap()
 
     def off(self):
@@ -826,10 +827,7 @@ def main():
         """run() in a trace window, counters read just outside it: its
         result, the counters' delta and the trace log span."""
         pre = nic.snapshot()
-        if extra and isinstance(tracer, Tracer):
-            tracer.on(extra)
-        else:
-            tracer.on()
+        tracer.on(extra)
         out = run()
         span = tracer.off()
         return out, delta(pre, nic.snapshot()), span
