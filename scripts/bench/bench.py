@@ -128,7 +128,7 @@ METRICS = [
      _w("ping", "p50_us")),
     ("ping_p99", "ping RTT p99", "us", False, ("le", 1.0),
      _w("ping", "p99_us")),
-    # The guest's share of a traced ping, on the host clock in the model
+    # Where a traced ping's time goes, on the host clock in the model
     ("ping_irq", "ping: request in model -> MSI-X, p50", "us", False, None,
      lambda s: (_w("ping", "timeline")(s) or {}).get("irq_p50_us")),
     ("ping_bell", "ping: request in model -> reply TDT write, p50", "us",
@@ -273,23 +273,28 @@ def ping_timeline(path, span):
     with open(path, "rb") as f:
         f.seek(start)
         data = f.read(max(0, end - start))
-    irq, bell, more = [], [], []
+    irq, bell, more, expiry = [], [], [], []
     t_in = t_irq = None
     for m in EVENT_RE.finditer(data):
         t = int(m.group(1)) * 1e6 + int(m.group(2))
         ev = m.group(3)
         if ev == b"e1000e_rx_receive_iov":
-            t_in, t_irq, n = t, None, 0
+            t_in, t_irq, n, n_exp = t, None, 0, 0
         elif t_in is None:
             continue
         elif ev.startswith(b"e1000e_irq_msix_notify"):
-            t_irq = t if t_irq is None else t_irq
-            n += 1
+            if t_irq is None:
+                t_irq = t
+            else:
+                n += 1
+                # sent by an EITR timer expiring, not by a new cause
+                n_exp += ev.endswith(b"postponed_vec")
         elif ev == b"e1000e_core_write" and TDT_RE.search(m.group(4)):
             if t_irq is not None and t - t_in <= PING_REPLY_MAX_US:
                 irq.append(t_irq - t_in)
                 bell.append(t - t_in)
-                more.append(n - 1)
+                more.append(n)
+                expiry.append(n_exp)
             t_in = None
     if not bell:
         return None
@@ -298,6 +303,7 @@ def ping_timeline(path, span):
             "irq_p50_us": statistics.median(irq),
             "doorbell_p50_us": statistics.median(bell),
             "irqs_before_reply": statistics.mean(more),
+            "expiry_irqs_before_reply": statistics.mean(expiry),
             "doorbell_us": bell}
 
 

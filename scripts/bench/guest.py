@@ -944,8 +944,8 @@ def main():
             parts=(XdpBench(nic, "drop", native),), **mode)),
         # Sent from an unowned MAC: the forwarded frames go back to it and
         # the host drops them at its link layer, as it does pktgen's and
-        # txonly's, instead of running IP and UDP (and ICMP errors) on
-        # each in the writing vCPU's thread.
+        # txonly's, instead of running IP and UDP on each in the writing
+        # vCPU's thread.
         ("xdp_tx", lambda: continuous(
             "xdp_tx", trafgen(src_mac=SINK_MAC), "tx_packets",
             parts=(XdpBench(nic, "tx", native),), **mode)),
