@@ -431,15 +431,17 @@ def run_attempt(driver, rnd, attempt, prof, workdir, keep_traces, ko,
         cmd += f" --xsk-tool {prof['xsk_tool']} --xsk-prog {prof['xsk_prog']}"
     if only:
         cmd += f" --only {only}"
-    qemu_args = ["-trace", f"events={events},file={trace}",
-                 "-msg", "timestamp=on"]
+    # Named threads ("CPU 0/TCG"): hostcpu.py tells the vCPUs apart
+    names = ["-name", "e1kx-bench,debug-threads=on"]
+    qemu_args = names + ["-trace", f"events={events},file={trace}",
+                         "-msg", "timestamp=on"]
     if profile:
         ctlfile = os.path.join(logdir, "tbprof.ctl")
         snaps = os.path.join(logdir, "tbprof")
         open(ctlfile, "w").close()
         os.makedirs(snaps)
         cmd += f" --profile {ctlfile}:{snaps}"
-        qemu_args = ["-plugin", f"{profile},ctl={ctlfile}"]
+        qemu_args = names + ["-plugin", f"{profile},ctl={ctlfile}"]
     budget = 240 + (len(WORKLOADS) + 4) * (prof["window"] +
                                            prof["trace_window"] + 6) \
         + 3 * (prof["tcp_reps"] - 1) * (prof["window"] + 4) \
@@ -759,6 +761,32 @@ def register_breakdown(samples, top=6):
     return "\n".join(lines)
 
 
+def host_cpu_breakdown(samples, ncpu):
+    """Per workload and driver: each host thread group's share of one host
+    CPU in the untraced window (median over the rounds), busiest first,
+    and the whole host's busy time on the same scale."""
+    lines = []
+    for name, label in WORKLOADS:
+        lines.append(f"{label}:")
+        for d in DRIVERS:
+            hc = [(s["workloads"].get(name) or {}).get("host_cpu")
+                  for s in samples if s["driver"] == d]
+            hc = [x for x in hc if x]
+            if not hc:
+                lines.append(f"  {d:7s} -")
+                continue
+            groups = {g for x in hc for g in x if g != "host busy"}
+            med = {g: statistics.median(x.get(g, 0.0) for x in hc)
+                   for g in groups}
+            items = ", ".join(f"{g} {v:.0f}" for g, v in
+                              sorted(med.items(), key=lambda kv: -kv[1])
+                              if v >= 1)
+            busy = statistics.median(x["host busy"] for x in hc)
+            lines.append(f"  {d:7s} {items}; host busy {busy:.0f} of "
+                         f"{ncpu * 100}")
+    return "\n".join(lines)
+
+
 def profile_breakdown(profiles, top=8):
     """Per workload and driver: the functions with the most guest kernel
     instructions per frame or KiB (profile boots)."""
@@ -852,6 +880,9 @@ def report(res, out, have_png):
     print()
     print("Register accesses per packet by register (all rounds):")
     print(register_breakdown(samples))
+    print()
+    print("Host CPU per thread group, % of one CPU (median of rounds):")
+    print(host_cpu_breakdown(samples, meta["host_cpus"]))
     if profiles:
         print()
         print("Guest kernel instructions per frame (TCP: per KiB) by "
@@ -902,6 +933,10 @@ def md_block(res):
             "\n\nRegister accesses per packet, most frequent first "
             "(offset in BAR0, summed over all rounds):\n\n```\n"
             + register_breakdown(samples) + "\n```\n"
+            "\nHost CPU in each untraced window, % of one host CPU by "
+            "thread group (median of the rounds; see "
+            "`scripts/bench/hostcpu.py`):\n\n```\n"
+            + host_cpu_breakdown(samples, meta["host_cpus"]) + "\n```\n"
             + ("\nGuest kernel instructions per frame (TCP: per KiB), "
                "most first, by function (one profile boot per driver, "
                "QEMU's tbprof plugin):\n\n```\n" + profile_breakdown(profiles)

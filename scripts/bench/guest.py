@@ -211,6 +211,27 @@ def snmp(path, proto, fields):
     return sum(int(val[hdr.index(x)]) for x in fields if x in hdr)
 
 
+def host_cpu(ctl):
+    """The host's CPU counters for this guest's namespace (QEMU's threads,
+    the generator): scripts/bench/hostcpu.py, run through the peer."""
+    return json.loads(ctl.peer(
+        f"python3 {shlex.quote(REPO)}/scripts/bench/hostcpu.py"))
+
+
+def host_cpu_delta(a, b):
+    """Each thread group's share of one host CPU between two host_cpu()
+    readings, in percent (groups under 0.5% left out), and the whole
+    host's busy time on the same scale (at most 100 times its CPUs)."""
+    span = (b["t"] - a["t"]) * b["hz"]            # clock ticks
+    pct = {g: round(100.0 * (v - a["groups"].get(g, 0)) / span, 1)
+           for g, v in b["groups"].items()}
+    out = {g: v for g, v in sorted(pct.items()) if v >= 0.5}
+    total = b["total"] - a["total"]
+    out["host busy"] = round(100.0 * b["ncpu"] * (b["busy"] - a["busy"]) /
+                             total, 1) if total else 0.0
+    return out
+
+
 def delta(a, b):
     d = {k: b[k] - a[k] for k in a}
     d["cpu_busy_pct"] = (100.0 * d["cpu_busy"] / d["cpu_total"]
@@ -851,9 +872,11 @@ def main():
                     time.sleep(1.0)                  # warm-up
                     ea = ethtool_stats(ifname)
                     ca = counter() if counter else None
+                    ha = host_cpu(ctl)
                     a = nic.snapshot()
                     time.sleep(W)
                     b = nic.snapshot()
+                    hb = host_cpu(ctl)
                     cb = counter() if counter else None
                     eb = ethtool_stats(ifname)
                 time.sleep(0.5)
@@ -873,7 +896,8 @@ def main():
                ethtool_delta=stats_delta(ea, eb),
                trace_span=span, pkts_key=pkt_key,
                irq_per_pkt=d["irqs"] / max(d[pkt_key], 1),
-               cpu_busy_pct=d["cpu_busy_pct"], **extra)
+               cpu_busy_pct=d["cpu_busy_pct"],
+               host_cpu=host_cpu_delta(ha, hb), **extra)
 
     native = args.driver == "e1kx"
     mode = {"mode": "native XDP, AF_XDP zero-copy" if native else
@@ -904,10 +928,12 @@ def main():
         new RSS hash, so possibly another queue and CPU): the rate is their
         median; then one traced run."""
         ea = ethtool_stats(ifname)
+        ha = host_cpu(ctl)
         a = nic.snapshot()
         runs = [iperf3(["-O", "1", *iargs], W, clients)
                 for _ in range(args.tcp_reps)]
         b = nic.snapshot()
+        hb = host_cpu(ctl)
         eb = ethtool_stats(ifname)
         d = delta(a, b)
         time.sleep(0.5)
@@ -922,7 +948,8 @@ def main():
                ethtool_delta=stats_delta(ea, eb),
                pkts_key="tcp_out_segs+ip_in_segs",
                irq_per_pkt=d["irqs"] / max(pk, 1),
-               cpu_busy_pct=d["cpu_busy_pct"])
+               cpu_busy_pct=d["cpu_busy_pct"],
+               host_cpu=host_cpu_delta(ha, hb))
 
     steps = [
         ("tx_pps_b1", lambda: continuous("tx_pps_b1", Pktgen(nic, 1),
@@ -957,9 +984,11 @@ def main():
             continue
         try:
             if name == "ping":
+                ha = host_cpu(ctl)
                 a = nic.snapshot()
                 rtts = ping_peer_to_guest(ctl, args.pings, args.ping_interval)
                 b = nic.snapshot()
+                hb = host_cpu(ctl)
                 d = delta(a, b)
                 trtts, td, span = traced(lambda: ping_peer_to_guest(
                     ctl, args.trace_pings, args.ping_interval),
@@ -972,7 +1001,8 @@ def main():
                        window=d, traced=td, trace_span=span,
                        pkts_key="tx_packets+rx_packets",
                        irq_per_pkt=d["irqs"] / max(pk, 1),
-                       cpu_busy_pct=d["cpu_busy_pct"])
+                       cpu_busy_pct=d["cpu_busy_pct"],
+                       host_cpu=host_cpu_delta(ha, hb))
             else:
                 fn()
             # Cumulative result after every workload: if the guest dies
