@@ -39,7 +39,7 @@ fi
 
 PKGS=(
 	"${BUILD_PKGS[@]}" cpio python3 sparse clang libbpf-dev libxdp-dev
-	dkms dh-dkms debhelper dpkg-dev fakeroot lintian ovmf efitools
+	dkms dh-dkms debhelper dpkg-dev fakeroot lintian ovmf efitools mokutil
 	qemu-system-x86 busybox-static
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12
 	ethtool iproute2 iperf3 iputils-ping tcpdump netsniff-ng socat jq xdp-tools
