@@ -176,10 +176,6 @@ class Nic:
         st["ip_in_segs"] = snmp("/proc/net/netstat", "IpExt",
                                 ("InNoECTPkts", "InECT1Pkts", "InECT0Pkts",
                                  "InCEPkts"))
-        with open("/proc/stat") as f:
-            cpu = [int(x) for x in f.readline().split()[1:]]
-        st["cpu_busy"] = sum(cpu) - cpu[3] - cpu[4]   # minus idle, iowait
-        st["cpu_total"] = sum(cpu)
         st["t"] = time.monotonic()
         return st
 
@@ -233,10 +229,7 @@ def host_cpu_delta(a, b):
 
 
 def delta(a, b):
-    d = {k: b[k] - a[k] for k in a}
-    d["cpu_busy_pct"] = (100.0 * d["cpu_busy"] / d["cpu_total"]
-                         if d["cpu_total"] else 0.0)
-    return d
+    return {k: b[k] - a[k] for k in a}
 
 
 # --------------------------------------------------------------------------
@@ -896,7 +889,6 @@ def main():
                ethtool_delta=stats_delta(ea, eb),
                trace_span=span, pkts_key=pkt_key,
                irq_per_pkt=d["irqs"] / max(d[pkt_key], 1),
-               cpu_busy_pct=d["cpu_busy_pct"],
                host_cpu=host_cpu_delta(ha, hb), **extra)
 
     native = args.driver == "e1kx"
@@ -948,7 +940,6 @@ def main():
                ethtool_delta=stats_delta(ea, eb),
                pkts_key="tcp_out_segs+ip_in_segs",
                irq_per_pkt=d["irqs"] / max(pk, 1),
-               cpu_busy_pct=d["cpu_busy_pct"],
                host_cpu=host_cpu_delta(ha, hb))
 
     steps = [
@@ -1001,7 +992,6 @@ def main():
                        window=d, traced=td, trace_span=span,
                        pkts_key="tx_packets+rx_packets",
                        irq_per_pkt=d["irqs"] / max(pk, 1),
-                       cpu_busy_pct=d["cpu_busy_pct"],
                        host_cpu=host_cpu_delta(ha, hb))
             else:
                 fn()
